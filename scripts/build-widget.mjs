@@ -1,0 +1,1 @@
+// Bundles the embed widget (web/widget) with esbuild into dist/web; filled in with the widget.

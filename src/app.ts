@@ -1,0 +1,22 @@
+import { eventRoutes } from './events/routes.js';
+import { formRoutes } from './forms/routes.js';
+import type { Services } from './platform/context.js';
+import { createHttpApp, type Feature } from './platform/http/app.js';
+import type { App } from './platform/http/types.js';
+import { testimonialRoutes } from './testimonials/routes.js';
+import { webhookRoutes } from './webhooks/routes.js';
+import { registerWebhookWorkers } from './webhooks/worker.js';
+import { widgetRoutes } from './widgets/routes.js';
+
+/** Every feature's routes, in the order they register. */
+export const FEATURES: Feature[] = [testimonialRoutes, formRoutes, widgetRoutes, webhookRoutes, eventRoutes];
+
+/** Jobs and event subscribers each feature contributes, wired once per process. */
+export function registerWorkers(services: Services): void {
+  registerWebhookWorkers(services);
+}
+
+export async function buildApp(services: Services): Promise<App> {
+  registerWorkers(services);
+  return createHttpApp(services, { features: FEATURES });
+}

@@ -1,0 +1,55 @@
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { Services } from '../platform/context.js';
+import { AppError } from '../platform/errors.js';
+import { authenticateApiKey, type Principal } from './api-keys.js';
+import { grants, type Scope } from './scopes.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+const QUERY_CREDENTIALS = ['api_key', 'apikey', 'access_token', 'token', 'key'];
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const [scheme, token] = header.split(' ');
+  return scheme?.toLowerCase() === 'bearer' && token ? token.trim() : undefined;
+}
+
+/**
+ * Builds the onRequest hook for an authenticated route: it runs before the body is read,
+ * so a caller without the right credential learns nothing from validation errors.
+ */
+export function authenticator(services: Pick<Services, 'db' | 'clock'>) {
+  return function requireScope(scope: Scope): onRequestHookHandler {
+    return async function checkCredential(request: FastifyRequest, _reply: FastifyReply) {
+      const query = request.query as Record<string, unknown>;
+      if (QUERY_CREDENTIALS.some((name) => name in query)) {
+        throw new AppError(
+          'api_key_in_query',
+          'Credentials are not accepted in the query string; send them as "Authorization: Bearer <key>".',
+        );
+      }
+      const token = bearerToken(request);
+      if (!token) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
+
+      const principal = await authenticateApiKey(services, token);
+      if (!principal) throw new AppError('unauthorized', 'The API key is invalid, expired or revoked.');
+      if (!grants(principal.scopes, scope)) {
+        throw new AppError('forbidden', `This credential lacks the "${scope}" scope.`);
+      }
+      request.principal = principal;
+    };
+  };
+}
+
+export type RequireScope = ReturnType<typeof authenticator>;
+
+/** The authenticated workspace of a request that passed requireScope. */
+export function workspaceOf(request: FastifyRequest): string {
+  if (!request.principal) throw new AppError('unauthorized');
+  return request.principal.workspaceId;
+}

@@ -1,0 +1,21 @@
+export const SCOPES = [
+  'testimonials:read',
+  'testimonials:write',
+  'forms:read',
+  'forms:write',
+  'widgets:read',
+  'widgets:write',
+  'webhooks:read',
+  'webhooks:write',
+] as const;
+
+export type Scope = (typeof SCOPES)[number];
+export const ALL_SCOPES = '*';
+
+export function isScope(value: string): value is Scope | typeof ALL_SCOPES {
+  return value === ALL_SCOPES || (SCOPES as readonly string[]).includes(value);
+}
+
+export function grants(held: readonly string[], needed: Scope): boolean {
+  return held.includes(ALL_SCOPES) || held.includes(needed);
+}

@@ -1,0 +1,1 @@
+export async function importCommand(_argv: string[]): Promise<void> {}

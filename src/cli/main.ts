@@ -1,0 +1,45 @@
+import { ConfigError } from '../platform/config.js';
+import { apiKeysCommand } from './api-keys.js';
+import { importCommand } from './import.js';
+import { serveCommand } from './serve.js';
+import { UsageError } from './usage-error.js';
+
+const USAGE = `Usage: showtrust <command> [options]
+
+Commands:
+  serve                                  start the server (what npm start runs)
+  api-keys create --name NAME [--scopes a,b] [--workspace ID]
+                                         create an API key and print its secret
+  import FILE [--map col=field,...] [--ignore col,...] [--status approved|pending]
+              [--workspace ID] [--form SLUG]
+                                         import testimonials from CSV or JSON Lines
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serveCommand();
+    case 'api-keys':
+      return apiKeysCommand(rest);
+    case 'import':
+      return importCommand(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof UsageError) {
+    process.stderr.write(`showtrust: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`showtrust: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

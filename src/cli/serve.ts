@@ -1,0 +1,40 @@
+import { parseConfig } from '../platform/config.js';
+import { startServer } from '../server.js';
+
+export async function serveCommand(): Promise<void> {
+  const config = parseConfig();
+  const server = await startServer(config);
+  const { publicUrl } = config;
+  const { bootstrap, services } = server;
+
+  const lines = [
+    `ShowTrust is running (${services.db.dialect}) on ${server.url}`,
+    `  Hosted form: ${publicUrl}/f/${bootstrap.formSlug}`,
+    `  Demo page:   ${publicUrl}/demo`,
+    `  API docs:    ${publicUrl}/docs`,
+  ];
+  if (bootstrap.apiKey) {
+    lines.push(
+      '',
+      '  An API key with all scopes was created. It is shown this once; store it now:',
+      `  ${bootstrap.apiKey}`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    services.log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        services.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

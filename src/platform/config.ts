@@ -1,0 +1,123 @@
+import path from 'node:path';
+
+/**
+ * Every setting the server reads, parsed once at start-up. A bad value throws a
+ * ConfigError naming the variable, so `showtrust serve` stops with a clear message.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  /** `postgres://…` switches storage to PostgreSQL; unset means SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
+  logLevel: string;
+  /** 32-byte key for secrets that must be readable again (webhook signing secrets). */
+  secretKey: string | undefined;
+  bodyLimitBytes: number;
+  webhooks: {
+    allowHttp: boolean;
+    allowPrivate: boolean;
+    timeoutMs: number;
+  };
+  jobs: {
+    pollIntervalMs: number;
+    leaseMs: number;
+    concurrency: number;
+  };
+  formRateLimitPerMinute: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number (got "${raw}")`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
+  }
+  return value;
+}
+
+function readBool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function readUrl(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL (got "${raw}")`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function parseConfig(env: Env = process.env): Config {
+  const host = env.HOST || '127.0.0.1';
+  const port = readInt(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = (readUrl(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`)
+    .replace(/\/+$/, '');
+  const databaseUrl = readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const secretKey = env.SHOWTRUST_SECRET_KEY || undefined;
+  if (secretKey !== undefined && !/^[0-9a-f]{64}$/i.test(secretKey)) {
+    throw new ConfigError('SHOWTRUST_SECRET_KEY', 'must be 64 hexadecimal characters (32 bytes)');
+  }
+
+  const timeoutMs = readInt(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 100, 60_000);
+  const leaseMs = readInt(env, 'JOB_LEASE_MS', 60_000, 1_000, 3_600_000);
+  if (leaseMs <= timeoutMs) {
+    throw new ConfigError('JOB_LEASE_MS', `must be longer than WEBHOOK_TIMEOUT_MS (${timeoutMs})`);
+  }
+
+  return {
+    host,
+    port,
+    publicUrl,
+    dataDir: path.resolve(env.SHOWTRUST_DATA_DIR || './data'),
+    databaseUrl,
+    logLevel,
+    secretKey,
+    bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    webhooks: {
+      allowHttp: readBool(env, 'WEBHOOKS_ALLOW_HTTP', false),
+      allowPrivate: readBool(env, 'WEBHOOKS_ALLOW_PRIVATE', false),
+      timeoutMs,
+    },
+    jobs: {
+      pollIntervalMs: readInt(env, 'JOB_POLL_INTERVAL_MS', 500, 10, 60_000),
+      leaseMs,
+      concurrency: readInt(env, 'JOB_CONCURRENCY', 16, 1, 256),
+    },
+    formRateLimitPerMinute: readInt(env, 'FORM_RATE_LIMIT_PER_MINUTE', 10, 1, 100_000),
+  };
+}

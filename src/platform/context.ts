@@ -1,0 +1,22 @@
+import type { Transaction } from 'kysely';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import type { Database } from './db/schema.js';
+import type { JobQueue } from './jobs.js';
+import type { Logger } from './logger.js';
+import type { Outbox } from './outbox.js';
+import type { SecretBox } from './secret-box.js';
+import type { Clock } from './time.js';
+
+/** Everything a feature's service needs, built once by the server and handed down. */
+export interface Services {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  jobs: JobQueue;
+  outbox: Outbox;
+  secrets: SecretBox;
+  /** Runs fn in one transaction, then wakes the job worker for whatever it enqueued. */
+  transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+}

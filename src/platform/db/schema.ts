@@ -1,0 +1,150 @@
+/**
+ * Table shapes shared by both dialects. Times are ISO 8601 UTC text (they sort as text),
+ * booleans are 0/1 integers and JSON is text, so one query code serves SQLite and
+ * PostgreSQL alike.
+ */
+export interface WorkspaceTable {
+  id: string;
+  name: string;
+  /** Bumped in the same transaction as any change a public feed shows; feed caches key on it. */
+  content_version: number;
+  created_at: string;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  key_hash: string;
+  prefix: string;
+  last_four: string;
+  scopes: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface FormTable {
+  id: string;
+  workspace_id: string;
+  slug: string;
+  name: string;
+  heading: string;
+  prompt: string;
+  consent_text: string;
+  thank_you_text: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TestimonialTable {
+  id: string;
+  workspace_id: string;
+  form_id: string | null;
+  status: string;
+  source: string;
+  rating: number | null;
+  title: string | null;
+  text: string;
+  author_name: string;
+  author_email: string | null;
+  author_title: string | null;
+  author_company: string | null;
+  featured: number;
+  consent_given: number;
+  consent_text: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TestimonialTagTable {
+  testimonial_id: string;
+  workspace_id: string;
+  tag: string;
+}
+
+export interface WidgetTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  kind: string;
+  settings: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookEndpointTable {
+  id: string;
+  workspace_id: string;
+  url: string;
+  description: string;
+  events: string;
+  secret_encrypted: string;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EventTable {
+  id: string;
+  workspace_id: string;
+  type: string;
+  data: string;
+  created_at: string;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  workspace_id: string;
+  endpoint_id: string;
+  event_id: string;
+  status: string;
+  attempt_count: number;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookAttemptTable {
+  id: string;
+  workspace_id: string;
+  delivery_id: string;
+  endpoint_id: string;
+  attempt: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  response_excerpt: string | null;
+  created_at: string;
+}
+
+export interface JobTable {
+  id: string;
+  kind: string;
+  payload: string;
+  status: string;
+  run_at: string;
+  attempts: number;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+
+export interface Database {
+  workspaces: WorkspaceTable;
+  api_keys: ApiKeyTable;
+  forms: FormTable;
+  testimonials: TestimonialTable;
+  testimonial_tags: TestimonialTagTable;
+  widgets: WidgetTable;
+  webhook_endpoints: WebhookEndpointTable;
+  events: EventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
+  jobs: JobTable;
+}

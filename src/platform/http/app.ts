@@ -1,0 +1,78 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest } from 'fastify';
+import { authenticator } from '../../auth/authenticate.js';
+import type { Services } from '../context.js';
+import { ERROR_CODES } from '../errors.js';
+import { newId } from '../ids.js';
+import { installErrorHandling } from './error-handler.js';
+import { redactUrl } from './redact.js';
+import { ProblemSchema } from './schemas.js';
+import type { App, RouteDeps } from './types.js';
+
+export type Feature = (app: App, deps: RouteDeps) => Promise<void>;
+
+export interface HttpAppOptions {
+  features: Feature[];
+  /** Extra OpenAPI fields a feature contributes, such as outgoing webhooks. */
+  openapiExtras?: Record<string, unknown>;
+}
+
+function serializeRequest(request: FastifyRequest) {
+  return { method: request.method, url: redactUrl(request.url), reqId: request.id };
+}
+
+export async function createHttpApp(services: Services, options: HttpAppOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: services.log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
+    bodyLimit: services.config.bodyLimitBytes,
+    genReqId: () => newId('request'),
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    return503OnClosing: true,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const fields = { req: serializeRequest(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (reply.statusCode >= 500) request.log.error(fields, 'request completed');
+    else if (reply.statusCode >= 400) request.log.info(fields, 'request completed');
+    else request.log.debug(fields, 'request completed');
+  });
+  app.decorateRequest('principal', null);
+  installErrorHandling(app);
+  app.addSchema(ProblemSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'ShowTrust API',
+        version: '1',
+        description:
+          'Collect, moderate and display testimonials. Errors are RFC 9457 problems; ' +
+          `their codes: ${Object.keys(ERROR_CODES).join(', ')}.`,
+      },
+      servers: [{ url: services.config.publicUrl }],
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key `st_live_…`' } },
+      },
+      ...options.openapiExtras,
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  const deps: RouteDeps = { services, requireScope: authenticator(services) };
+  for (const feature of options.features) {
+    await app.register(async (scope) => feature(scope as App, deps));
+  }
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  return app;
+}

@@ -1,0 +1,62 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, toProblem, type FieldError } from '../errors.js';
+
+const FASTIFY_CODES: Record<string, AppError['code']> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+};
+
+type AjvIssue = NonNullable<FastifyError['validation']>[number];
+
+/** Turns ajv's issues into one entry per bad field, named by JSON pointer. */
+function fieldErrors(issues: AjvIssue[], context: string | undefined): FieldError[] {
+  return issues.map((issue) => {
+    const params = issue.params as Record<string, unknown>;
+    let field = issue.instancePath || '';
+    if (typeof params.missingProperty === 'string') field += `/${params.missingProperty}`;
+    if (typeof params.additionalProperty === 'string') {
+      return { field: `${field}/${params.additionalProperty}`, message: 'is not a known field' };
+    }
+    const where = context && context !== 'body' ? `${context}:` : '';
+    return { field: `${where}${field || '/'}`, message: issue.message ?? 'is invalid' };
+  });
+}
+
+export function toAppError(error: FastifyError): AppError {
+  if (error instanceof AppError) return error;
+  if (error.validation) {
+    const fields = fieldErrors(error.validation, error.validationContext);
+    const summary = fields.map((f) => `${f.field} ${f.message}`).join('; ');
+    return new AppError('validation_failed', summary, fields, { cause: error });
+  }
+  const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+  if (mapped) return new AppError(mapped, undefined, undefined, { cause: error });
+  const status = error.statusCode ?? 500;
+  if (status === 404) return new AppError('not_found', undefined, undefined, { cause: error });
+  if (status >= 400 && status < 500) return new AppError('bad_request', undefined, undefined, { cause: error });
+  return new AppError('internal_error', undefined, undefined, { cause: error });
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
+  return reply
+    .code(error.status)
+    .type('application/problem+json')
+    .send(toProblem(error, request.id));
+}
+
+/** Every error leaves as an RFC 9457 problem; a 5xx body never carries internal text. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: appError.code, detail: appError.detail }, 'request rejected');
+    return sendProblem(reply, request, appError);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    return sendProblem(reply, request, new AppError('route_not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+  });
+}

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+
+/** The registry of id prefixes: every id the product hands out starts with one of these. */
+export const ID_PREFIXES = {
+  workspace: 'wsp',
+  apiKey: 'key',
+  testimonial: 'tst',
+  form: 'frm',
+  widget: 'wgt',
+  webhookEndpoint: 'whe',
+  webhookDelivery: 'whd',
+  webhookAttempt: 'wha',
+  event: 'evt',
+  job: 'job',
+  request: 'req',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+// Crockford base32: sorts the same as the number it encodes, no ambiguous letters.
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+const TIME_CHARS = 10; // 48-bit millisecond timestamp
+const RANDOM_CHARS = 16; // 80 random bits
+
+let lastMs = -1;
+let lastRandom: number[] = [];
+
+function randomDigits(): number[] {
+  const bytes = randomBytes(RANDOM_CHARS);
+  return Array.from(bytes, (b) => b & 31);
+}
+
+/** Adds one to the base-32 digit string so ids minted in the same millisecond still sort. */
+function increment(digits: number[]): number[] {
+  const next = digits.slice();
+  for (let i = next.length - 1; i >= 0; i--) {
+    if (next[i]! < 31) {
+      next[i]! += 1;
+      return next;
+    }
+    next[i] = 0;
+  }
+  return randomDigits();
+}
+
+function encodeTime(ms: number): string {
+  let out = '';
+  let rest = ms;
+  for (let i = 0; i < TIME_CHARS; i++) {
+    out = ALPHABET[rest % 32] + out;
+    rest = Math.floor(rest / 32);
+  }
+  return out;
+}
+
+/**
+ * A prefixed, time-sortable id (`tst_01j…`): 48 bits of milliseconds then 80 random
+ * bits, ULID-style. Ids minted by one process for the current time sort in minting order.
+ */
+export function newId(kind: IdKind, nowMs: number = Date.now()): string {
+  let digits: number[];
+  if (nowMs === lastMs) {
+    digits = lastRandom = increment(lastRandom);
+  } else if (nowMs > lastMs) {
+    lastMs = nowMs;
+    digits = lastRandom = randomDigits();
+  } else {
+    // An explicit earlier time (a back-filled record): sortable by that time, not monotonic.
+    digits = randomDigits();
+  }
+  const random = digits.map((d) => ALPHABET[d]).join('');
+  return `${ID_PREFIXES[kind]}_${encodeTime(nowMs)}${random}`;
+}
+
+const ID_BODY = /^[0-9a-hjkmnp-tv-z]{26}$/;
+
+export function isId(kind: IdKind, value: string): boolean {
+  const prefix = `${ID_PREFIXES[kind]}_`;
+  return value.startsWith(prefix) && ID_BODY.test(value.slice(prefix.length));
+}

@@ -1,0 +1,28 @@
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+/**
+ * Paths pino removes before a line is written. Credentials never reach a log: headers
+ * that carry them, and any field a caller names `secret`, `apiKey` or `password`.
+ */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.secret',
+  '*.apiKey',
+  '*.password',
+  'secret',
+  'apiKey',
+  'password',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}

@@ -1,0 +1,82 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ListQueryBase, Nullable, Timestamp } from '../platform/http/schemas.js';
+
+export const TESTIMONIAL_STATUSES = ['pending', 'approved', 'rejected', 'archived'] as const;
+export const TESTIMONIAL_SOURCES = ['form', 'api', 'import'] as const;
+export const MAX_TEXT_CHARS = 5_000;
+export const MAX_TAGS = 20;
+
+const Status = Type.Union(TESTIMONIAL_STATUSES.map((s) => Type.Literal(s)));
+const Rating = Type.Integer({ minimum: 1, maximum: 5 });
+const ShortText = (max: number) => Type.String({ maxLength: max });
+const Tag = Type.String({ minLength: 1, maxLength: 50, pattern: '^\\S(.*\\S)?$' });
+
+export const TestimonialSchema = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal('testimonial'),
+    status: Status,
+    source: Type.Union(TESTIMONIAL_SOURCES.map((s) => Type.Literal(s))),
+    form_id: Nullable(Type.String()),
+    rating: Nullable(Rating),
+    title: Nullable(Type.String()),
+    text: Type.String(),
+    author_name: Type.String(),
+    author_email: Nullable(Type.String()),
+    author_title: Nullable(Type.String()),
+    author_company: Nullable(Type.String()),
+    tags: Type.Array(Type.String()),
+    featured: Type.Boolean(),
+    consent_given: Type.Boolean(),
+    consent_text: Nullable(Type.String()),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { $id: 'Testimonial' },
+);
+export type Testimonial = Static<typeof TestimonialSchema>;
+
+const editable = {
+  rating: Type.Optional(Nullable(Rating)),
+  title: Type.Optional(Nullable(ShortText(200))),
+  text: Type.String({ minLength: 1, maxLength: MAX_TEXT_CHARS, pattern: '\\S' }),
+  author_name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+  author_email: Type.Optional(Nullable(Type.String({ maxLength: 320, format: 'email' }))),
+  author_title: Type.Optional(Nullable(ShortText(200))),
+  author_company: Type.Optional(Nullable(ShortText(200))),
+  tags: Type.Optional(Type.Array(Tag, { maxItems: MAX_TAGS, uniqueItems: true })),
+  featured: Type.Optional(Type.Boolean()),
+  status: Type.Optional(Status),
+};
+
+export const CreateTestimonialBody = Type.Object(
+  {
+    ...editable,
+    form_id: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+    consent_given: Type.Optional(Type.Boolean()),
+    consent_text: Type.Optional(Nullable(ShortText(1_000))),
+    created_at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+export type CreateTestimonialInput = Static<typeof CreateTestimonialBody>;
+
+export const UpdateTestimonialBody = Type.Partial(Type.Object(editable), {
+  additionalProperties: false,
+  minProperties: 1,
+});
+export type UpdateTestimonialInput = Static<typeof UpdateTestimonialBody>;
+
+export const ListTestimonialsQuery = Type.Object(
+  {
+    ...ListQueryBase,
+    status: Type.Optional(Status),
+    min_rating: Type.Optional(Rating),
+    tag: Type.Optional(Tag),
+    form_id: Type.Optional(Type.String({ maxLength: 64 })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    sort: Type.Optional(Type.Union([Type.Literal('-created_at'), Type.Literal('-rating')])),
+  },
+  { additionalProperties: false },
+);
+export type ListTestimonialsFilter = Static<typeof ListTestimonialsQuery>;
