@@ -9,7 +9,13 @@ import { registerWebhookWorkers } from './webhooks/worker.js';
 import { widgetRoutes } from './widgets/routes.js';
 
 /** Every feature's routes, in the order they register. */
-export const FEATURES: Feature[] = [testimonialRoutes, formRoutes, widgetRoutes, webhookRoutes, eventRoutes];
+export const FEATURES: Feature[] = [
+  testimonialRoutes,
+  formRoutes,
+  widgetRoutes,
+  webhookRoutes,
+  eventRoutes,
+];
 
 /** Jobs and event subscribers each feature contributes, wired once per process. */
 export function registerWorkers(services: Services): void {

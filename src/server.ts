@@ -18,7 +18,10 @@ export interface RunningServer {
  * the job worker. close() undoes it in reverse: stop taking requests and finish those
  * in flight, stop claiming jobs and drain running ones, then close the database.
  */
-export async function startServer(config: Config, options: CreateServicesOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: CreateServicesOptions = {},
+): Promise<RunningServer> {
   const services = await createServices(config, options);
   const bootstrap = await bootstrapWorkspace(services);
   const app = await buildApp(services);

@@ -34,10 +34,12 @@ export function authenticator(services: Pick<Services, 'db' | 'clock'>) {
         );
       }
       const token = bearerToken(request);
-      if (!token) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
+      if (!token)
+        throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
 
       const principal = await authenticateApiKey(services, token);
-      if (!principal) throw new AppError('unauthorized', 'The API key is invalid, expired or revoked.');
+      if (!principal)
+        throw new AppError('unauthorized', 'The API key is invalid, expired or revoked.');
       if (!grants(principal.scopes, scope)) {
         throw new AppError('forbidden', `This credential lacks the "${scope}" scope.`);
       }

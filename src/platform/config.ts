@@ -79,8 +79,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export function parseConfig(env: Env = process.env): Config {
   const host = env.HOST || '127.0.0.1';
   const port = readInt(env, 'PORT', 3000, 0, 65535);
-  const publicUrl = (readUrl(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`)
-    .replace(/\/+$/, '');
+  const publicUrl = (
+    readUrl(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`
+  ).replace(/\/+$/, '');
   const databaseUrl = readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
 
   const logLevel = env.LOG_LEVEL || 'info';

@@ -238,7 +238,10 @@ export class JobQueue {
         return;
       }
       const delayMs = Math.min(GENERIC_RETRY_MAX_MS, GENERIC_RETRY_BASE_MS * 2 ** job.attempts);
-      this.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: error }, 'job retry');
+      this.log.warn(
+        { jobId: job.id, kind: job.kind, attempt: job.attempts, err: error },
+        'job retry',
+      );
       await this.reschedule(job, this.clock.nowMs() + delayMs, message);
     } catch (storeError) {
       // The lease will expire and the job will be claimed again: nothing is lost.

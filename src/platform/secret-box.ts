@@ -1,4 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -20,7 +26,21 @@ export class SecretBox {
     const cipher = createCipheriv(ALGORITHM, this.key, iv);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [VERSION, iv, tag, body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+    return [VERSION, iv, tag, body]
+      .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+      .join('.');
+  }
+
+  /** HMAC-SHA256 of text under a key derived from this box's key (for form tokens and the like). */
+  mac(purpose: string, text: string): string {
+    const subKey = createHmac('sha256', this.key).update(`showtrust:${purpose}`).digest();
+    return createHmac('sha256', subKey).update(text).digest('base64url');
+  }
+
+  verifyMac(purpose: string, text: string, mac: string): boolean {
+    const expected = Buffer.from(this.mac(purpose, text));
+    const given = Buffer.from(mac);
+    return expected.length === given.length && timingSafeEqual(expected, given);
   }
 
   decrypt(stored: string): string {

@@ -61,10 +61,20 @@ export async function testimonialRoutes(app: App, { services, requireScope }: Ro
     '/v1/testimonials/:id',
     {
       onRequest: read,
-      schema: { tags, security, summary: 'Get a testimonial', params: IdParams, response: { 200: One, ...authProblems } },
+      schema: {
+        tags,
+        security,
+        summary: 'Get a testimonial',
+        params: IdParams,
+        response: { 200: One, ...authProblems },
+      },
     },
     async (request) => {
-      const found = await findTestimonial(services.db.kysely, workspaceOf(request), request.params.id);
+      const found = await findTestimonial(
+        services.db.kysely,
+        workspaceOf(request),
+        request.params.id,
+      );
       if (!found) throw notFound('testimonial');
       return found;
     },
@@ -83,14 +93,21 @@ export async function testimonialRoutes(app: App, { services, requireScope }: Ro
         response: { 200: One, ...authProblems },
       },
     },
-    async (request) => updateTestimonial(services, workspaceOf(request), request.params.id, request.body),
+    async (request) =>
+      updateTestimonial(services, workspaceOf(request), request.params.id, request.body),
   );
 
   app.delete(
     '/v1/testimonials/:id',
     {
       onRequest: write,
-      schema: { tags, security, summary: 'Delete a testimonial', params: IdParams, response: { 200: One, ...authProblems } },
+      schema: {
+        tags,
+        security,
+        summary: 'Delete a testimonial',
+        params: IdParams,
+        response: { 200: One, ...authProblems },
+      },
     },
     async (request) => deleteTestimonial(services, workspaceOf(request), request.params.id),
   );

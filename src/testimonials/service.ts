@@ -70,7 +70,12 @@ export async function createTestimonial(
   input: CreateTestimonialInput,
   source: TestimonialSource,
 ): Promise<Testimonial> {
-  const row = buildTestimonialRow(workspaceId, input, source, new Date(services.clock.nowMs()).toISOString());
+  const row = buildTestimonialRow(
+    workspaceId,
+    input,
+    source,
+    new Date(services.clock.nowMs()).toISOString(),
+  );
   const tags = input.tags ?? [];
 
   return services.transaction(async (trx) => {
@@ -97,7 +102,9 @@ export async function updateTestimonial(
     if (!before) throw notFound('testimonial');
 
     const { tags, featured, ...fields } = input;
-    const changes: Partial<TestimonialRow> = { updated_at: new Date(services.clock.nowMs()).toISOString() };
+    const changes: Partial<TestimonialRow> = {
+      updated_at: new Date(services.clock.nowMs()).toISOString(),
+    };
     for (const [key, value] of Object.entries(fields)) {
       const text = typeof value === 'string' ? value.trim() : value;
       (changes as Record<string, unknown>)[key] = text === '' ? null : text;
@@ -118,7 +125,11 @@ export async function updateTestimonial(
   });
 }
 
-export async function deleteTestimonial(services: Services, workspaceId: string, id: string): Promise<Testimonial> {
+export async function deleteTestimonial(
+  services: Services,
+  workspaceId: string,
+  id: string,
+): Promise<Testimonial> {
   return services.transaction(async (trx) => {
     const before = await findTestimonial(trx, workspaceId, id);
     if (!before) throw notFound('testimonial');

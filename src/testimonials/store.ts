@@ -50,7 +50,11 @@ export async function insertTestimonials(
   if (rows.length === 0) return;
   await executor.insertInto('testimonials').values(rows).execute();
   const tagRows = rows.flatMap((row) =>
-    (tags.get(row.id) ?? []).map((tag) => ({ testimonial_id: row.id, workspace_id: row.workspace_id, tag })),
+    (tags.get(row.id) ?? []).map((tag) => ({
+      testimonial_id: row.id,
+      workspace_id: row.workspace_id,
+      tag,
+    })),
   );
   if (tagRows.length > 0) await executor.insertInto('testimonial_tags').values(tagRows).execute();
 }
@@ -99,7 +103,10 @@ export async function listTestimonials(
 ): Promise<{ data: Testimonial[]; has_more: boolean }> {
   const limit = filter.limit ?? 20;
   const byRating = filter.sort === '-rating';
-  let query = executor.selectFrom('testimonials').selectAll().where('workspace_id', '=', workspaceId);
+  let query = executor
+    .selectFrom('testimonials')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId);
 
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.min_rating) query = query.where('rating', '>=', filter.min_rating);
@@ -129,7 +136,8 @@ export async function listTestimonials(
       .where('workspace_id', '=', workspaceId)
       .where('id', '=', filter.starting_after)
       .executeTakeFirst();
-    if (!cursor) throw validationError('starting_after', 'is not the id of a testimonial in this list');
+    if (!cursor)
+      throw validationError('starting_after', 'is not the id of a testimonial in this list');
     const { id, created_at } = cursor;
     const afterTime = (eb: ExpressionBuilder<Database, 'testimonials'>) =>
       eb.or([
@@ -154,7 +162,10 @@ export async function listTestimonials(
     .execute();
 
   const page = rows.slice(0, limit);
-  const tags = await tagsFor(executor, page.map((r) => r.id));
+  const tags = await tagsFor(
+    executor,
+    page.map((r) => r.id),
+  );
   return {
     data: page.map((row) => toTestimonial(row, tags.get(row.id) ?? [])),
     has_more: rows.length > limit,

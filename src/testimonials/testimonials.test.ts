@@ -13,15 +13,30 @@ describe.each(dialects)('testimonials API (%s)', (dialect) => {
   });
 
   async function create(body: Record<string, unknown>) {
-    return t.app.inject({ method: 'POST', url: '/v1/testimonials', headers: t.auth(), payload: body });
+    return t.app.inject({
+      method: 'POST',
+      url: '/v1/testimonials',
+      headers: t.auth(),
+      payload: body,
+    });
   }
 
   it('creates a testimonial and reads it back', async () => {
-    const res = await create({ text: 'Great product 😍', author_name: 'Zoë', rating: 5, tags: ['billing'] });
+    const res = await create({
+      text: 'Great product 😍',
+      author_name: 'Zoë',
+      rating: 5,
+      tags: ['billing'],
+    });
     expect(res.statusCode).toBe(201);
     const body = res.json();
     expect(body.id).toMatch(/^tst_[0-9a-z]{26}$/);
-    expect(body).toMatchObject({ status: 'pending', source: 'api', text: 'Great product 😍', tags: ['billing'] });
+    expect(body).toMatchObject({
+      status: 'pending',
+      source: 'api',
+      text: 'Great product 😍',
+      tags: ['billing'],
+    });
     const got = await t.app.inject({ url: `/v1/testimonials/${body.id}`, headers: t.auth() });
     expect(got.statusCode).toBe(200);
     expect(got.json().author_name).toBe('Zoë');
@@ -40,7 +55,12 @@ describe.each(dialects)('testimonials API (%s)', (dialect) => {
   });
 
   it('rejects bad input with a 422 naming each field', async () => {
-    const res = await create({ text: 'x'.repeat(120_000), author_name: '', rating: 9, colour: 'red' });
+    const res = await create({
+      text: 'x'.repeat(120_000),
+      author_name: '',
+      rating: 9,
+      colour: 'red',
+    });
     expect(res.statusCode).toBe(422);
     expect(res.headers['content-type']).toContain('application/problem+json');
     const fields = res.json().errors.map((e: { field: string }) => e.field);
@@ -65,7 +85,10 @@ describe.each(dialects)('testimonials API (%s)', (dialect) => {
     const none = await t.app.inject({ url: '/v1/testimonials' });
     expect(none.statusCode).toBe(401);
     expect(none.json().code).toBe('unauthorized');
-    const bad = await t.app.inject({ url: '/v1/testimonials', headers: { authorization: 'Bearer st_live_nope' } });
+    const bad = await t.app.inject({
+      url: '/v1/testimonials',
+      headers: { authorization: 'Bearer st_live_nope' },
+    });
     expect(bad.statusCode).toBe(401);
     const query = await t.app.inject({ url: `/v1/testimonials?api_key=${t.apiKey}` });
     expect(query.statusCode).toBe(400);
@@ -77,7 +100,12 @@ describe.each(dialects)('testimonials API (%s)', (dialect) => {
     const sameTime = '2020-05-05T10:00:00.000Z';
     const ids = new Set<string>();
     for (let i = 0; i < 7; i++) {
-      const res = await create({ text: `same ${i}`, author_name: 'Tie', created_at: sameTime, tags: ['tie'] });
+      const res = await create({
+        text: `same ${i}`,
+        author_name: 'Tie',
+        created_at: sameTime,
+        tags: ['tie'],
+      });
       ids.add(res.json().id);
     }
     const seen: string[] = [];

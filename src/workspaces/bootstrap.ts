@@ -28,7 +28,13 @@ export async function bootstrapWorkspace(services: Services): Promise<BootstrapR
     const workspaceId = await insertWorkspace(trx, 'My workspace', now);
     await trx
       .insertInto('forms')
-      .values({ id: newId('form'), workspace_id: workspaceId, ...DEFAULT_FORM, created_at: now, updated_at: now })
+      .values({
+        id: newId('form'),
+        workspace_id: workspaceId,
+        ...DEFAULT_FORM,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     const widgetId = newId('widget');
     await trx
@@ -43,12 +49,17 @@ export async function bootstrapWorkspace(services: Services): Promise<BootstrapR
         updated_at: now,
       })
       .execute();
-    const key = await createApiKey(trx, services, workspaceId, 'Created on first start', [ALL_SCOPES]);
+    const key = await createApiKey(trx, services, workspaceId, 'Created on first start', [
+      ALL_SCOPES,
+    ]);
     return { workspaceId, formSlug: DEFAULT_FORM.slug, widgetId, apiKey: key.secret };
   });
 }
 
-async function describeWorkspace(services: Services, workspaceId: string): Promise<BootstrapResult> {
+async function describeWorkspace(
+  services: Services,
+  workspaceId: string,
+): Promise<BootstrapResult> {
   const form = await services.db.kysely
     .selectFrom('forms')
     .select('slug')

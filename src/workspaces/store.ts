@@ -13,7 +13,11 @@ export async function bumpContentVersion(executor: Executor, workspaceId: string
     .execute();
 }
 
-export async function insertWorkspace(executor: Executor, name: string, createdAt: string): Promise<string> {
+export async function insertWorkspace(
+  executor: Executor,
+  name: string,
+  createdAt: string,
+): Promise<string> {
   const id = newId('workspace');
   await executor
     .insertInto('workspaces')

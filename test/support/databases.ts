@@ -6,20 +6,29 @@ import pg from 'pg';
 
 export type TestDialect = 'sqlite' | 'postgres';
 
-export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const POSTGRES_ADMIN_URL =
+  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const inCi = process.env.CI === 'true';
 
 let postgresReachable: Promise<boolean> | undefined;
 
 async function probePostgres(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2000 });
+  const client = new pg.Client({
+    connectionString: POSTGRES_ADMIN_URL,
+    connectionTimeoutMillis: 2000,
+  });
   try {
     await client.connect();
     await client.query('select 1');
     return true;
   } catch (error) {
-    if (inCi) throw new Error(`PostgreSQL is required in CI but unreachable at ${POSTGRES_ADMIN_URL}`, { cause: error });
-    console.warn(`[showtrust tests] PostgreSQL unreachable at ${POSTGRES_ADMIN_URL}: PostgreSQL suites are skipped`);
+    if (inCi)
+      throw new Error(`PostgreSQL is required in CI but unreachable at ${POSTGRES_ADMIN_URL}`, {
+        cause: error,
+      });
+    console.warn(
+      `[showtrust tests] PostgreSQL unreachable at ${POSTGRES_ADMIN_URL}: PostgreSQL suites are skipped`,
+    );
     return false;
   } finally {
     await client.end().catch(() => {});
@@ -44,7 +53,12 @@ export interface TestDatabase {
 export async function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'showtrust-test-'));
   if (dialect === 'sqlite') {
-    return { dialect, databaseUrl: undefined, dataDir, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      dialect,
+      databaseUrl: undefined,
+      dataDir,
+      drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
 
   const name = `showtrust_test_${randomBytes(6).toString('hex')}`;

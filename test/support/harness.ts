@@ -55,7 +55,10 @@ export interface TestContextOptions {
  * A whole server in-process on a fresh database, driven through app.inject(). The job
  * worker does not run by itself unless asked, so tests decide when jobs happen.
  */
-export async function createTestContext(dialect: TestDialect, options: TestContextOptions = {}): Promise<TestContext> {
+export async function createTestContext(
+  dialect: TestDialect,
+  options: TestContextOptions = {},
+): Promise<TestContext> {
   const database = await createTestDatabase(dialect);
   const config = parseConfig({
     SHOWTRUST_DATA_DIR: database.dataDir,
@@ -73,7 +76,10 @@ export async function createTestContext(dialect: TestDialect, options: TestConte
       done();
     },
   });
-  const services = await createServices(config, { clock: options.clock, log: createLogger('debug', sink) });
+  const services = await createServices(config, {
+    clock: options.clock,
+    log: createLogger('debug', sink),
+  });
   const boot = await bootstrapWorkspace(services);
   const app = await buildApp(services);
   await app.ready();

@@ -134,7 +134,6 @@ export interface JobTable {
   created_at: string;
 }
 
-
 export interface Database {
   workspaces: WorkspaceTable;
   api_keys: ApiKeyTable;

@@ -39,7 +39,11 @@ export async function createHttpApp(services: Services, options: HttpAppOptions)
     reply.header('request-id', request.id);
   });
   app.addHook('onResponse', async (request, reply) => {
-    const fields = { req: serializeRequest(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    const fields = {
+      req: serializeRequest(request),
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    };
     if (reply.statusCode >= 500) request.log.error(fields, 'request completed');
     else if (reply.statusCode >= 400) request.log.info(fields, 'request completed');
     else request.log.debug(fields, 'request completed');
@@ -60,11 +64,15 @@ export async function createHttpApp(services: Services, options: HttpAppOptions)
       },
       servers: [{ url: services.config.publicUrl }],
       components: {
-        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key `st_live_…`' } },
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key `st_live_…`' },
+        },
       },
       ...options.openapiExtras,
     },
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`),
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 

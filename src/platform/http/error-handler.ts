@@ -36,11 +36,16 @@ export function toAppError(error: FastifyError): AppError {
   if (mapped) return new AppError(mapped, undefined, undefined, { cause: error });
   const status = error.statusCode ?? 500;
   if (status === 404) return new AppError('not_found', undefined, undefined, { cause: error });
-  if (status >= 400 && status < 500) return new AppError('bad_request', undefined, undefined, { cause: error });
+  if (status >= 400 && status < 500)
+    return new AppError('bad_request', undefined, undefined, { cause: error });
   return new AppError('internal_error', undefined, undefined, { cause: error });
 }
 
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
+export function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  error: AppError,
+): FastifyReply {
   return reply
     .code(error.status)
     .type('application/problem+json')
@@ -57,6 +62,13 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    return sendProblem(reply, request, new AppError('route_not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+    return sendProblem(
+      reply,
+      request,
+      new AppError(
+        'route_not_found',
+        `no route for ${request.method} ${request.url.split('?')[0]}`,
+      ),
+    );
   });
 }
