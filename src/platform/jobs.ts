@@ -145,15 +145,14 @@ export class JobQueue {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        this.wakeRequested = false;
+        resolve();
+      };
       const timer = setTimeout(done, this.options.pollIntervalMs);
       timer.unref();
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.wakeUp = undefined;
-        self.wakeRequested = false;
-        resolve();
-      }
       this.wakeUp = done;
     });
   }
