@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { maskSecrets } from './redact.js';
 
 export type Logger = pino.Logger;
 
@@ -23,6 +24,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   const options: pino.LoggerOptions = {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // The last line of defence: a secret inside any message, error text or stack is cut
+    // to its prefix and last four characters before the line is written.
+    hooks: { streamWrite: maskSecrets },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -6,8 +6,9 @@ import { authenticator } from '../../auth/authenticate.js';
 import type { Services } from '../context.js';
 import { ERROR_CODES } from '../errors.js';
 import { newId } from '../ids.js';
+import { installCors } from './cors.js';
 import { installErrorHandling } from './error-handler.js';
-import { redactUrl } from './redact.js';
+import { redactUrl } from '../redact.js';
 import { ProblemSchema } from './schemas.js';
 import type { App, RouteDeps } from './types.js';
 
@@ -48,7 +49,10 @@ export async function createHttpApp(services: Services, options: HttpAppOptions)
     else if (reply.statusCode >= 400) request.log.info(fields, 'request completed');
     else request.log.debug(fields, 'request completed');
   });
+  // The API speaks JSON only; a feature that takes other bodies adds its parser in its own scope.
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
+  await installCors(app);
   installErrorHandling(app);
   app.addSchema(ProblemSchema);
 

@@ -1,0 +1,165 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEATURES } from '../src/app.js';
+import { ERROR_CODES } from '../src/platform/errors.js';
+import { createHttpApp } from '../src/platform/http/app.js';
+import { createTestContext, testDialects, type TestContext } from './support/harness.js';
+
+const dialects = await testDialects();
+
+/** Sends only the headers of a large upload and reports what the server answers before the body. */
+function answerBeforeBody(port: number, contentLength: number, apiKey: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.write(
+        `POST /v1/testimonials HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+          `Authorization: Bearer ${apiKey}\r\n` +
+          `Content-Length: ${contentLength}\r\n\r\n{"text":"`,
+      );
+    });
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString();
+      if (received.includes('\r\n\r\n')) {
+        socket.destroy();
+        resolve(received);
+      }
+    });
+    socket.on('error', reject);
+    setTimeout(() => reject(new Error('no answer before the body was sent')), 5000).unref();
+  });
+}
+
+describe.each(dialects)('API conventions (%s)', (dialect) => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await createTestContext(dialect);
+  });
+  afterAll(async () => t.close());
+
+  it('C05: a cross-origin preflight succeeds without a key and lists the requested headers', async () => {
+    const res = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/v1/testimonials',
+      headers: {
+        origin: 'https://app.partner.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-allow-headers']).toBe('authorization, content-type');
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
+  it('C05: a keyless GET gets a 401 problem that still carries CORS headers', async () => {
+    const res = await t.app.inject({
+      url: '/v1/testimonials',
+      headers: { origin: 'https://app.partner.example' },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(String(res.headers['access-control-expose-headers'])).toContain('request-id');
+    expect(res.json()).toMatchObject({ code: 'unauthorized', status: 401 });
+  });
+
+  it('C04: a 6 MB body gets 413 before it is sent whole', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = t.app.server.address() as net.AddressInfo;
+    const answer = await answerBeforeBody(port, 6 * 1024 * 1024, t.apiKey);
+    expect(answer).toMatch(/^HTTP\/1\.1 413/);
+    expect(answer).toContain('application/problem+json');
+  });
+
+  it('C04: a 450 KB body is read (no 413) and 120 KB of text is a 422 naming the field', async () => {
+    const big = await t.app.inject({
+      method: 'POST',
+      url: '/v1/testimonials',
+      headers: t.auth(),
+      payload: {
+        author_name: 'Long',
+        text: 'é'.repeat(120_000),
+        title: 'x'.repeat(330_000).slice(0, 100),
+      },
+    });
+    expect(big.statusCode).toBe(422);
+    expect(big.json().code).toBe('validation_failed');
+    expect(big.json().errors).toEqual([
+      { field: '/text', message: 'must NOT have more than 5000 characters' },
+    ]);
+
+    const padded = JSON.stringify({ author_name: 'Pad', text: 'ok', tags: ['a'.repeat(460_000)] });
+    expect(padded.length).toBeGreaterThan(450_000);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/testimonials',
+      headers: { ...t.auth(), 'content-type': 'application/json' },
+      payload: padded,
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors[0].field).toBe('/tags/0');
+  });
+
+  it('answers a wrong media type with 415 and every response with a request-id', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/testimonials',
+      headers: { ...t.auth(), 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json().code).toBe('unsupported_media_type');
+    expect(res.headers['request-id']).toBe(res.json().request_id);
+    const missing = await t.app.inject({ url: '/nope' });
+    expect(missing.headers['request-id']).toMatch(/^req_[0-9a-z]{26}$/);
+  });
+
+  it('publishes an OpenAPI 3.1 document whose problem codes match the registry', async () => {
+    const doc = (await t.app.inject({ url: '/v1/openapi.json' })).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/testimonials', '/v1/testimonials/{id}']),
+    );
+    const problem = doc.components.schemas.Problem;
+    const codes = problem.properties.code.anyOf.map(
+      (c: { const?: string; enum?: string[] }) => c.const ?? c.enum?.[0],
+    );
+    expect(codes.sort()).toEqual(Object.keys(ERROR_CODES).sort());
+    const docs = await t.app.inject({ url: '/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.body).toContain('swagger');
+  });
+
+  it('hides internal error text in a 500 and keeps secrets out of the logs (C07)', async () => {
+    const app = await createHttpApp(t.services, {
+      features: [
+        ...FEATURES,
+        async (scoped) => {
+          scoped.get('/v1/explode', async () => {
+            throw new Error(`database password hunter2 and key ${t.apiKey}`);
+          });
+        },
+      ],
+    });
+    const planted = 'st_live_INVENTED0123456789';
+    const queried = await app.inject({ url: `/v1/testimonials?api_key=${planted}` });
+    expect(queried.statusCode).toBe(400);
+    expect(queried.json().detail).toContain('Authorization: Bearer');
+    const failed = await app.inject({
+      url: '/v1/testimonials',
+      headers: { authorization: `Bearer ${planted}` },
+    });
+    expect(failed.statusCode).toBe(401);
+    const res = await app.inject({ url: '/v1/explode', headers: t.auth() });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ code: 'internal_error', title: 'Internal server error' });
+    expect(res.body).not.toContain('hunter2');
+    await app.close();
+
+    const logs = t.logs.join('\n');
+    expect(logs).not.toContain(planted);
+    expect(logs).not.toContain(t.apiKey);
+    expect(logs).toContain('request failed');
+  });
+});
