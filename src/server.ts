@@ -30,6 +30,7 @@ export async function startServer(
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  if (config.publicUrlIsDefault) config.publicUrl = `http://${config.host}:${port}`;
   let closing: Promise<void> | undefined;
   return {
     app,

@@ -20,8 +20,7 @@ export async function serveCommand(): Promise<void> {
       `  ${bootstrap.apiKey}`,
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
-
+  // Signal handlers go in before the banner: whoever reads it may stop us at once.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -37,4 +36,5 @@ export async function serveCommand(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

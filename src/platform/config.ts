@@ -7,7 +7,9 @@ import path from 'node:path';
 export interface Config {
   host: string;
   port: number;
+  /** Base of every link we build. Defaults to http://HOST:PORT (the bound port, if PORT=0). */
   publicUrl: string;
+  publicUrlIsDefault: boolean;
   dataDir: string;
   /** `postgres://…` switches storage to PostgreSQL; unset means SQLite in `dataDir`. */
   databaseUrl: string | undefined;
@@ -79,9 +81,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export function parseConfig(env: Env = process.env): Config {
   const host = env.HOST || '127.0.0.1';
   const port = readInt(env, 'PORT', 3000, 0, 65535);
-  const publicUrl = (
-    readUrl(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`
-  ).replace(/\/+$/, '');
+  const explicitUrl = readUrl(env, 'PUBLIC_URL', ['http:', 'https:']);
+  const publicUrl = (explicitUrl ?? `http://${host}:${port}`).replace(/\/+$/, '');
   const databaseUrl = readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
 
   const logLevel = env.LOG_LEVEL || 'info';
@@ -104,6 +105,7 @@ export function parseConfig(env: Env = process.env): Config {
     host,
     port,
     publicUrl,
+    publicUrlIsDefault: explicitUrl === undefined,
     dataDir: path.resolve(env.SHOWTRUST_DATA_DIR || './data'),
     databaseUrl,
     logLevel,
