@@ -21,6 +21,8 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   /** Pool size for PostgreSQL. */
   maxConnections?: number;
+  /** Told about a pooled connection that broke while idle (server restart, admin kill). */
+  onConnectionError?: (error: Error) => void;
 }
 
 function openSqlite(dataDir: string): Kysely<Database> {
@@ -35,8 +37,15 @@ function openSqlite(dataDir: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
 }
 
-function openPostgres(databaseUrl: string, max: number): Kysely<Database> {
+function openPostgres(
+  databaseUrl: string,
+  max: number,
+  onConnectionError: (error: Error) => void,
+): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  // Without a listener an idle connection's error would crash the process; the pool
+  // already drops that connection and opens a new one on the next query.
+  pool.on('error', onConnectionError);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -44,7 +53,11 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
   const dialect: DialectName = options.databaseUrl ? 'postgres' : 'sqlite';
   const kysely =
     dialect === 'postgres'
-      ? openPostgres(options.databaseUrl!, options.maxConnections ?? 10)
+      ? openPostgres(
+          options.databaseUrl!,
+          options.maxConnections ?? 10,
+          options.onConnectionError ?? (() => {}),
+        )
       : openSqlite(options.dataDir);
   return { kysely, dialect, close: () => kysely.destroy() };
 }

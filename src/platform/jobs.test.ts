@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  testDialects,
+  type TestDatabase,
+} from '../../test/support/databases.js';
+import { ManualClock } from '../../test/support/harness.js';
+import { migrateToLatest, openDatabase, type Db } from './db/database.js';
+import { enqueueJob, JobQueue } from './jobs.js';
+import { createLogger } from './logger.js';
+
+const dialects = await testDialects();
+const log = createLogger('silent');
+const options = { pollIntervalMs: 20, leaseMs: 5_000, concurrency: 8 };
+
+describe.each(dialects)('job queue (%s)', (dialect) => {
+  let database: TestDatabase;
+  let first: Db;
+  let second: Db;
+  const clock = new ManualClock();
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    first = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    await migrateToLatest(first);
+    // A second handle on the same database stands in for a second server process.
+    second = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+  });
+  afterAll(async () => {
+    await first.close();
+    await second.close();
+    await database.drop();
+  });
+
+  it('runs each job exactly once when two workers compete', async () => {
+    const seen: number[] = [];
+    const queues = [first, second].map((db) => {
+      const queue = new JobQueue(db, clock, log, options);
+      queue.register('count', async (payload) => {
+        await new Promise((r) => setTimeout(r, 1));
+        seen.push((payload as { n: number }).n);
+      });
+      return queue;
+    });
+    for (let n = 0; n < 60; n++) await enqueueJob(first.kysely, clock, 'count', { n });
+
+    await Promise.all(queues.map((q) => q.runDue()));
+    expect(seen.sort((a, b) => a - b)).toEqual([...Array(60).keys()]);
+    const left = await first.kysely.selectFrom('jobs').select('id').execute();
+    expect(left).toHaveLength(0);
+  });
+
+  it('runs a job only when it is due, and again at the time a handler asks for', async () => {
+    const runs: number[] = [];
+    const queue = new JobQueue(first, clock, log, options);
+    queue.register('later', async () => {
+      runs.push(clock.nowMs());
+      return runs.length === 1 ? { retryAtMs: clock.nowMs() + 60_000 } : undefined;
+    });
+    await enqueueJob(first.kysely, clock, 'later', {}, clock.nowMs() + 1_000);
+
+    expect(await queue.runDue()).toBe(0);
+    clock.advance(1_000);
+    expect(await queue.runDue()).toBe(1);
+    clock.advance(59_999);
+    expect(await queue.runDue()).toBe(0);
+    clock.advance(1);
+    expect(await queue.runDue()).toBe(1);
+    expect(runs).toHaveLength(2);
+  });
+
+  it('takes over a job whose worker died once its lease runs out', async () => {
+    const crashed = new JobQueue(first, clock, log, options);
+    crashed.register('stuck', () => new Promise(() => {})); // never finishes: its process "died"
+    await enqueueJob(first.kysely, clock, 'stuck', {});
+    void crashed.runDue();
+    await new Promise((r) => setTimeout(r, 50));
+
+    let ran = 0;
+    const survivor = new JobQueue(second, clock, log, options);
+    survivor.register('stuck', async () => {
+      ran += 1;
+    });
+    expect(await survivor.runDue()).toBe(0);
+    clock.advance(options.leaseMs + 1);
+    expect(await survivor.runDue()).toBe(1);
+    expect(ran).toBe(1);
+  });
+
+  it('retries a throwing handler with backoff, then leaves it failed', async () => {
+    const queue = new JobQueue(first, clock, log, { ...options, maxAttempts: 3 });
+    let calls = 0;
+    queue.register('flaky', async () => {
+      calls += 1;
+      throw new Error('boom');
+    });
+    const id = await enqueueJob(first.kysely, clock, 'flaky', {});
+    for (let i = 0; i < 5; i++) {
+      await queue.runDue();
+      clock.advance(60_000);
+    }
+    expect(calls).toBe(3);
+    const row = await first.kysely
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'failed', last_error: 'boom', attempts: 3 });
+  });
+
+  it('wakes the running loop as soon as work is enqueued', async () => {
+    const queue = new JobQueue(first, { nowMs: () => Date.now() }, log, {
+      ...options,
+      pollIntervalMs: 60_000,
+    });
+    const done = new Promise<void>((resolve) => queue.register('ping', async () => resolve()));
+    queue.start();
+    await new Promise((r) => setTimeout(r, 50));
+    await enqueueJob(first.kysely, { nowMs: () => Date.now() }, 'ping', {});
+    queue.wake();
+    await done;
+    await queue.stop();
+  });
+});
