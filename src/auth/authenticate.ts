@@ -24,8 +24,8 @@ function bearerToken(request: FastifyRequest): string | undefined {
  * so a caller without the right credential learns nothing from validation errors.
  */
 export function authenticator(services: Pick<Services, 'db' | 'clock'>) {
-  return function requireScope(scope: Scope): onRequestHookHandler {
-    return async function checkCredential(request: FastifyRequest, _reply: FastifyReply) {
+  return function requireScope(scope: Scope): ScopedHook {
+    const hook = async function checkCredential(request: FastifyRequest, _reply: FastifyReply) {
       const query = request.query as Record<string, unknown>;
       if (QUERY_CREDENTIALS.some((name) => name in query)) {
         throw new AppError(
@@ -45,7 +45,16 @@ export function authenticator(services: Pick<Services, 'db' | 'clock'>) {
       }
       request.principal = principal;
     };
+    return Object.assign(hook, { scope });
   };
+}
+
+/** An authentication hook that says which scope it demands, so tests can find every guarded route. */
+export type ScopedHook = onRequestHookHandler & { scope: Scope };
+
+export function requiredScope(hooks: unknown): Scope | undefined {
+  const list = Array.isArray(hooks) ? hooks : [hooks];
+  return list.find((h): h is ScopedHook => typeof h === 'function' && 'scope' in h)?.scope;
 }
 
 export type RequireScope = ReturnType<typeof authenticator>;

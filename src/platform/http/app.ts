@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest } from 'fastify';
-import { authenticator } from '../../auth/authenticate.js';
+import { authenticator, requiredScope } from '../../auth/authenticate.js';
 import type { Services } from '../context.js';
 import { ERROR_CODES } from '../errors.js';
 import { newId } from '../ids.js';
@@ -24,7 +24,22 @@ function serializeRequest(request: FastifyRequest) {
   return { method: request.method, url: redactUrl(request.url), reqId: request.id };
 }
 
+export interface RouteInfo {
+  method: string;
+  url: string;
+  /** The scope an authenticated route demands; undefined for public routes. */
+  scope: string | undefined;
+}
+
+const routeRegistries = new WeakMap<object, RouteInfo[]>();
+
+/** Every route the app registered: the security suite walks this list. */
+export function listRoutes(app: App): RouteInfo[] {
+  return routeRegistries.get(app) ?? [];
+}
+
 export async function createHttpApp(services: Services, options: HttpAppOptions): Promise<App> {
+  const registry: RouteInfo[] = [];
   const app = Fastify({
     loggerInstance: services.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
@@ -52,6 +67,12 @@ export async function createHttpApp(services: Services, options: HttpAppOptions)
   // The API speaks JSON only; a feature that takes other bodies adds its parser in its own scope.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      registry.push({ method, url: route.url, scope: requiredScope(route.onRequest) });
+    }
+  });
   await installCors(app);
   installErrorHandling(app);
   app.addSchema(ProblemSchema);
@@ -86,5 +107,6 @@ export async function createHttpApp(services: Services, options: HttpAppOptions)
   }
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  routeRegistries.set(app, registry);
   return app;
 }
