@@ -46,7 +46,11 @@ describe('showtrust import (sqlite, as a process)', () => {
   });
 
   function showtrust(...args: string[]): Promise<Run> {
-    const env = { ...process.env, SHOWTRUST_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      SHOWTRUST_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    };
     delete env.DATABASE_URL;
     return new Promise((resolve) => {
       execFile(
