@@ -1,0 +1,207 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor } from '../platform/db/database.js';
+import type { WebhookAttemptTable, WebhookDeliveryTable } from '../platform/db/schema.js';
+import { validationError } from '../platform/errors.js';
+import type {
+  DeliveryStatus,
+  ListDeliveriesFilter,
+  WebhookAttempt,
+  WebhookDelivery,
+} from './schema.js';
+
+export type DeliveryRow = Selectable<WebhookDeliveryTable>;
+
+/** Inserts deliveries, skipping any (endpoint, event) pair that exists; returns the new ids. */
+export async function insertDeliveries(
+  executor: Executor,
+  rows: Insertable<WebhookDeliveryTable>[],
+): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const inserted = await executor
+    .insertInto('webhook_deliveries')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing())
+    .returning('id')
+    .execute();
+  return inserted.map((row) => row.id);
+}
+
+/** Everything one attempt needs, read in one query. */
+export async function loadDeliveryWork(executor: Executor, deliveryId: string) {
+  return executor
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+    .innerJoin('events as ev', 'ev.id', 'd.event_id')
+    .select([
+      'd.id',
+      'd.workspace_id',
+      'd.endpoint_id',
+      'd.status',
+      'd.attempt_count',
+      'e.url',
+      'e.enabled',
+      'e.secret_encrypted',
+      'ev.id as event_id',
+      'ev.type as event_type',
+      'ev.data as event_data',
+      'ev.created_at as event_created_at',
+    ])
+    .where('d.id', '=', deliveryId)
+    .executeTakeFirst();
+}
+
+export type DeliveryWork = NonNullable<Awaited<ReturnType<typeof loadDeliveryWork>>>;
+
+export async function findDeliveryRow(
+  executor: Executor,
+  deliveryId: string,
+): Promise<DeliveryRow | undefined> {
+  return executor
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('id', '=', deliveryId)
+    .executeTakeFirst();
+}
+
+export interface AttemptRecord {
+  attempt: Insertable<WebhookAttemptTable>;
+  status: DeliveryStatus;
+  nextAttemptAt: string | null;
+}
+
+/**
+ * Stores an attempt and moves the delivery on, guarded by the attempt count it started
+ * from: if another worker already recorded this attempt (a lease ran out mid-send),
+ * nothing is written and false comes back.
+ */
+export async function recordAttempt(executor: Executor, record: AttemptRecord): Promise<boolean> {
+  const { attempt } = record;
+  const updated = await executor
+    .updateTable('webhook_deliveries')
+    .set({
+      status: record.status,
+      attempt_count: attempt.attempt,
+      next_attempt_at: record.nextAttemptAt,
+      last_status_code: attempt.status_code ?? null,
+      last_error: attempt.error ?? null,
+      updated_at: attempt.created_at,
+    })
+    .where('id', '=', attempt.delivery_id)
+    .where('status', '=', 'pending')
+    .where('attempt_count', '=', attempt.attempt - 1)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) return false;
+
+  await executor.insertInto('webhook_attempts').values(attempt).execute();
+  return true;
+}
+
+/**
+ * Parks a pending delivery of a disabled endpoint: no next attempt time, no job. The
+ * condition re-reads the endpoint so a concurrent re-enable cannot be missed.
+ */
+export async function parkDelivery(executor: Executor, deliveryId: string): Promise<void> {
+  await executor
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: null })
+    .where('id', '=', deliveryId)
+    .where('status', '=', 'pending')
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('webhook_endpoints as e')
+          .select('e.id')
+          .whereRef('e.id', '=', 'webhook_deliveries.endpoint_id')
+          .where('e.enabled', '=', 0),
+      ),
+    )
+    .execute();
+}
+
+/** Un-parks an endpoint's deliveries, due now; returns their ids so jobs can be queued. */
+export async function resumeParkedDeliveries(
+  executor: Executor,
+  endpointId: string,
+  nowIso: string,
+): Promise<string[]> {
+  const rows = await executor
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: nowIso, updated_at: nowIso })
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+async function attemptsFor(
+  executor: Executor,
+  deliveryIds: string[],
+): Promise<Map<string, WebhookAttempt[]>> {
+  const byDelivery = new Map<string, WebhookAttempt[]>(deliveryIds.map((id) => [id, []]));
+  if (deliveryIds.length === 0) return byDelivery;
+  const rows = await executor
+    .selectFrom('webhook_attempts')
+    .selectAll()
+    .where('delivery_id', 'in', deliveryIds)
+    .orderBy('attempt')
+    .execute();
+  for (const row of rows) {
+    byDelivery.get(row.delivery_id)?.push({
+      attempt: row.attempt,
+      status_code: row.status_code,
+      duration_ms: row.duration_ms,
+      error: row.error,
+      response_excerpt: row.response_excerpt,
+      created_at: row.created_at,
+    });
+  }
+  return byDelivery;
+}
+
+/** An endpoint's deliveries, newest first, each with its attempts in order. */
+export async function listDeliveries(
+  executor: Executor,
+  endpointId: string,
+  filter: ListDeliveriesFilter,
+): Promise<{ data: WebhookDelivery[]; has_more: boolean }> {
+  const limit = filter.limit ?? 20;
+  let query = executor
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('events as ev', 'ev.id', 'd.event_id')
+    .selectAll('d')
+    .select('ev.type as event_type')
+    .where('d.endpoint_id', '=', endpointId);
+
+  if (filter.status) query = query.where('d.status', '=', filter.status);
+  if (filter.starting_after) {
+    const cursor = await findDeliveryRow(executor, filter.starting_after);
+    if (!cursor || cursor.endpoint_id !== endpointId) {
+      throw validationError('starting_after', 'is not the id of a delivery in this list');
+    }
+    query = query.where('d.id', '<', cursor.id);
+  }
+
+  const rows = await query
+    .orderBy('d.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  const attempts = await attemptsFor(
+    executor,
+    page.map((row) => row.id),
+  );
+  const data = page.map((row) => ({
+    id: row.id,
+    object: 'webhook_delivery' as const,
+    event_id: row.event_id,
+    event_type: row.event_type,
+    status: row.status as DeliveryStatus,
+    attempt_count: row.attempt_count,
+    next_attempt_at: row.next_attempt_at,
+    last_status_code: row.last_status_code,
+    attempts: attempts.get(row.id) ?? [],
+    created_at: row.created_at,
+  }));
+  return { data, has_more: rows.length > limit };
+}
