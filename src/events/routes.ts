@@ -1,4 +1,54 @@
+import { Type } from '@sinclair/typebox';
+import { workspaceOf } from '../auth/authenticate.js';
+import { notFound } from '../platform/errors.js';
+import { IdParams, authProblems, listOf } from '../platform/http/schemas.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
+import { EventSchema, ListEventsQuery } from './schema.js';
+import { findEvent, listEvents } from './store.js';
 
-/** The event log (`/v1/events`). */
-export async function eventRoutes(_app: App, _deps: RouteDeps) {}
+const tags = ['events'];
+const security = [{ apiKey: [] }];
+const One = Type.Ref(EventSchema);
+
+/** The event log (`/v1/events`): every event the outbox recorded, as webhooks deliver it. */
+export async function eventRoutes(app: App, { services, requireScope }: RouteDeps) {
+  app.addSchema(EventSchema);
+  const read = requireScope('webhooks:read');
+
+  app.get(
+    '/v1/events',
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        security,
+        summary: 'List events, newest first, with cursor pagination',
+        querystring: ListEventsQuery,
+        response: { 200: listOf(One), ...authProblems },
+      },
+    },
+    async (request) => {
+      const page = await listEvents(services.db.kysely, workspaceOf(request), request.query);
+      return { object: 'list' as const, ...page };
+    },
+  );
+
+  app.get(
+    '/v1/events/:id',
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        security,
+        summary: 'Get an event',
+        params: IdParams,
+        response: { 200: One, ...authProblems },
+      },
+    },
+    async (request) => {
+      const event = await findEvent(services.db.kysely, workspaceOf(request), request.params.id);
+      if (!event) throw notFound('event');
+      return event;
+    },
+  );
+}
