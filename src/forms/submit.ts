@@ -1,0 +1,89 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Services } from '../platform/context.js';
+import type { RateLimiter } from '../platform/rate-limit.js';
+import { createTestimonial } from '../testimonials/service.js';
+import { verifyFormToken } from './form-token.js';
+import { isCrossSitePost } from './request-origin.js';
+import type { FormRow } from './store.js';
+import {
+  readSubmission,
+  toTestimonialInput,
+  validateSubmission,
+  type SubmissionError,
+  type SubmissionValues,
+} from './submission.js';
+
+export const REFUSED_NOTICE =
+  'This form has expired or was sent from another page. Please check your answers and send it again.';
+
+export interface SubmitDeps {
+  services: Services;
+  limiter: RateLimiter;
+  log: FastifyBaseLogger;
+}
+
+export interface SubmitRequest {
+  body: unknown;
+  headers: IncomingHttpHeaders;
+  ip: string;
+}
+
+/** Accepted (stored, or a bot quietly dropped) or refused with the form to show again. */
+export type SubmitResult =
+  | { accepted: true }
+  | {
+      accepted: false;
+      status: 403 | 422 | 429;
+      values: SubmissionValues;
+      errors: SubmissionError[];
+      notice: string | null;
+      retryAfterSeconds?: number;
+    };
+
+function rateLimitedNotice(seconds: number): string {
+  const wait = seconds >= 60 ? `${Math.ceil(seconds / 60)} minute(s)` : `${seconds} second(s)`;
+  return `Too many submissions have come from your network. Please wait ${wait} and send it again.`;
+}
+
+/**
+ * One post of a hosted form, checked in order of cost: the per-IP limit, that it comes
+ * from our own page with a live token, the honeypot, then the fields.
+ */
+export async function submitForm(
+  { services, limiter, log }: SubmitDeps,
+  form: FormRow,
+  request: SubmitRequest,
+): Promise<SubmitResult> {
+  const { values, token, honeypotFilled } = readSubmission(request.body);
+  const refuse = (
+    status: 403 | 422 | 429,
+    notice: string | null,
+    errors = [] as SubmissionError[],
+  ) => ({ accepted: false, status, values, errors, notice }) as const;
+
+  const limit = await limiter.consume(`form-post:${request.ip}`);
+  if (!limit.allowed) {
+    log.info({ formId: form.id }, 'form post rate limited');
+    const seconds = limit.retryAfterSeconds;
+    return { ...refuse(429, rateLimitedNotice(seconds)), retryAfterSeconds: seconds };
+  }
+
+  const crossSite = isCrossSitePost(request.headers, services.config.publicUrl);
+  if (crossSite || !verifyFormToken(services.secrets, form, token, services.clock.nowMs())) {
+    log.info({ formId: form.id, crossSite }, 'form post refused');
+    return refuse(403, REFUSED_NOTICE);
+  }
+
+  if (honeypotFilled) {
+    log.info({ formId: form.id }, 'form honeypot filled');
+    return { accepted: true };
+  }
+
+  const errors = validateSubmission(values);
+  if (errors.length > 0) return refuse(422, null, errors);
+
+  const input = toTestimonialInput(values, form);
+  await createTestimonial(services, form.workspace_id, input, 'form');
+  return { accepted: true };
+}
