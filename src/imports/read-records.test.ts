@@ -27,6 +27,13 @@ describe('reading CSV records', () => {
     ]);
   });
 
+  it('C16: strips a byte order mark before a quoted first header too', () => {
+    const content = Buffer.concat([BOM, Buffer.from('"author_name","text"\n"Jonas Weiß","Gut"\n')]);
+    expect(readRecords(content, 'csv').records).toEqual([
+      { number: 1, values: { author_name: 'Jonas Weiß', text: 'Gut' } },
+    ]);
+  });
+
   it('C17: keeps CRLF and commas inside quotes, unescapes doubled quotes, counts records', () => {
     const content =
       'author_name,text\n' +
