@@ -3,6 +3,7 @@ import { workspaceOf } from '../auth/authenticate.js';
 import { notFound } from '../platform/errors.js';
 import { IdParams, authProblems, listOf } from '../platform/http/schemas.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
+import { publicFeedRoutes } from './public-routes.js';
 import {
   CreateWidgetBody,
   ListWidgetsQuery,
@@ -22,6 +23,7 @@ export async function widgetRoutes(app: App, deps: RouteDeps) {
   app.addSchema(WidgetSettingsSchema);
   app.addSchema(WidgetSchema);
   await widgetApiRoutes(app, deps);
+  await publicFeedRoutes(app, deps);
 }
 
 async function widgetApiRoutes(app: App, { services, requireScope }: RouteDeps) {

@@ -1,0 +1,133 @@
+import type { ExpressionBuilder } from 'kysely';
+import type { Executor } from '../platform/db/database.js';
+import type { Database } from '../platform/db/schema.js';
+import type { PublicTestimonial, WidgetKind, WidgetSettings } from './schema.js';
+import { parseSettings } from './store.js';
+
+/*
+ * The public feed's reads. They touch the testimonials tables read-only, for the public
+ * projection only (no email, no moderation fields), in the shape the feed serializes.
+ */
+
+export interface FeedWidget {
+  id: string;
+  kind: WidgetKind;
+  workspaceId: string;
+  /** The workspace's content version when the row was read: the feed cache's key. */
+  contentVersion: number;
+  /** Still JSON: parsed only when the feed is rebuilt, never on a cache hit. */
+  settingsJson: string;
+}
+
+/** The widget and its workspace's content version in one query, run on every feed request. */
+export async function findFeedWidget(
+  executor: Executor,
+  id: string,
+): Promise<FeedWidget | undefined> {
+  const row = await executor
+    .selectFrom('widgets')
+    .innerJoin('workspaces', 'workspaces.id', 'widgets.workspace_id')
+    .select([
+      'widgets.id',
+      'widgets.kind',
+      'widgets.workspace_id',
+      'widgets.settings',
+      'workspaces.content_version',
+    ])
+    .where('widgets.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    kind: row.kind as WidgetKind,
+    workspaceId: row.workspace_id,
+    contentVersion: Number(row.content_version),
+    settingsJson: row.settings,
+  };
+}
+
+export function feedSettings(widget: FeedWidget): WidgetSettings {
+  return parseSettings(widget.settingsJson);
+}
+
+/** Approved testimonials of the workspace that pass every filter the widget sets. */
+function shownBy(workspaceId: string, settings: WidgetSettings) {
+  return (eb: ExpressionBuilder<Database, 'testimonials'>) => {
+    const conditions = [
+      eb('testimonials.workspace_id', '=', workspaceId),
+      eb('testimonials.status', '=', 'approved'),
+    ];
+    if (settings.min_rating !== null) {
+      conditions.push(eb('testimonials.rating', '>=', settings.min_rating));
+    }
+    if (settings.featured_only) conditions.push(eb('testimonials.featured', '=', 1));
+    if (settings.form_ids.length > 0) {
+      conditions.push(eb('testimonials.form_id', 'in', settings.form_ids));
+    }
+    if (settings.tags.length > 0) {
+      const tagged = eb
+        .selectFrom('testimonial_tags')
+        .select('testimonial_tags.tag')
+        .whereRef('testimonial_tags.testimonial_id', '=', 'testimonials.id')
+        .where('testimonial_tags.tag', 'in', settings.tags);
+      conditions.push(eb.exists(tagged));
+    }
+    return eb.and(conditions);
+  };
+}
+
+/** Newest first; the id breaks ties so the order is stable between rebuilds. */
+export async function listFeedTestimonials(
+  executor: Executor,
+  workspaceId: string,
+  settings: WidgetSettings,
+): Promise<PublicTestimonial[]> {
+  const rows = await executor
+    .selectFrom('testimonials')
+    .select([
+      'id',
+      'rating',
+      'title',
+      'text',
+      'author_name',
+      'author_title',
+      'author_company',
+      'featured',
+      'created_at',
+    ])
+    .where(shownBy(workspaceId, settings))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(settings.limit)
+    .execute();
+  return rows.map((row) => ({ ...row, featured: row.featured === 1 }));
+}
+
+export interface RatingTotals {
+  count: number;
+  ratingSum: number;
+  ratingCount: number;
+}
+
+/** Totals over every testimonial the widget could show, not only the page it shows. */
+export async function feedRatingTotals(
+  executor: Executor,
+  workspaceId: string,
+  settings: WidgetSettings,
+): Promise<RatingTotals> {
+  const row = await executor
+    .selectFrom('testimonials')
+    .select((eb) => [
+      eb.fn.countAll().as('count'),
+      eb.fn.count('testimonials.rating').as('rating_count'),
+      eb.fn.coalesce(eb.fn.sum('testimonials.rating'), eb.lit(0)).as('rating_sum'),
+    ])
+    .where(shownBy(workspaceId, settings))
+    .executeTakeFirstOrThrow();
+  // PostgreSQL returns bigint aggregates as strings.
+  return {
+    count: Number(row.count),
+    ratingSum: Number(row.rating_sum),
+    ratingCount: Number(row.rating_count),
+  };
+}
