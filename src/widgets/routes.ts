@@ -3,6 +3,8 @@ import { workspaceOf } from '../auth/authenticate.js';
 import { notFound } from '../platform/errors.js';
 import { IdParams, authProblems, listOf } from '../platform/http/schemas.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
+import { demoRoutes } from './demo-page.js';
+import { embedScriptRoutes } from './embed-script.js';
 import { publicFeedRoutes } from './public-routes.js';
 import {
   CreateWidgetBody,
@@ -24,6 +26,8 @@ export async function widgetRoutes(app: App, deps: RouteDeps) {
   app.addSchema(WidgetSchema);
   await widgetApiRoutes(app, deps);
   await publicFeedRoutes(app, deps);
+  await embedScriptRoutes(app, deps);
+  await demoRoutes(app, deps);
 }
 
 async function widgetApiRoutes(app: App, { services, requireScope }: RouteDeps) {
