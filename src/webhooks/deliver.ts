@@ -80,6 +80,51 @@ async function currentPlan(services: Services, deliveryId: string): Promise<JobR
   }
 }
 
+interface AttemptPlan {
+  attempt: number;
+  status: DeliveryStatus;
+  retryAtMs: number | undefined;
+}
+
+/** What an outcome means: done, failed for good, or pending with the next attempt's time. */
+function planAfter(
+  work: DeliveryWork,
+  outcome: AttemptOutcome,
+  nowMs: number,
+  jitter: Jitter,
+): AttemptPlan {
+  const attempt = work.attempt_count + 1;
+  if (isSuccessStatus(outcome.statusCode)) {
+    return { attempt, status: 'succeeded', retryAtMs: undefined };
+  }
+  const retryAfterMs = parseRetryAfter(outcome.retryAfter, nowMs);
+  const delayMs = nextRetryDelayMs(
+    { attempt, statusCode: outcome.statusCode, retryAfterMs },
+    jitter,
+  );
+  if (delayMs === undefined) return { attempt, status: 'failed', retryAtMs: undefined };
+  return { attempt, status: 'pending', retryAtMs: nowMs + delayMs };
+}
+
+function logOutcome(
+  services: Services,
+  work: DeliveryWork,
+  plan: AttemptPlan,
+  outcome: AttemptOutcome,
+) {
+  const fields = {
+    deliveryId: work.id,
+    endpointId: work.endpoint_id,
+    eventId: work.event_id,
+    attempt: plan.attempt,
+    statusCode: outcome.statusCode,
+    error: outcome.error,
+  };
+  if (plan.status === 'succeeded') services.log.debug(fields, 'webhook delivered');
+  else if (plan.status === 'failed') services.log.warn(fields, 'webhook delivery failed');
+  else services.log.warn({ ...fields, retryAtMs: plan.retryAtMs }, 'webhook attempt failed');
+}
+
 async function recordOutcome(
   services: Services,
   work: DeliveryWork,
@@ -87,30 +132,19 @@ async function recordOutcome(
   outcome: AttemptOutcome,
   jitter: Jitter,
 ): Promise<JobRetry | void> {
-  const nowMs = services.clock.nowMs();
-  const attempt = work.attempt_count + 1;
-  const succeeded = isSuccessStatus(outcome.statusCode);
-  const retryAfterMs = parseRetryAfter(outcome.retryAfter, nowMs);
-  const delayMs = succeeded
-    ? undefined
-    : nextRetryDelayMs({ attempt, statusCode: outcome.statusCode, retryAfterMs }, jitter);
-  const retryAtMs = delayMs === undefined ? undefined : nowMs + delayMs;
-  const status: DeliveryStatus = succeeded
-    ? 'succeeded'
-    : retryAtMs !== undefined
-      ? 'pending'
-      : 'failed';
+  const plan = planAfter(work, outcome, services.clock.nowMs(), jitter);
+  const { retryAtMs } = plan;
 
   const recorded = await services.transaction((trx) =>
     recordAttempt(trx, {
-      status,
+      status: plan.status,
       nextAttemptAt: retryAtMs === undefined ? null : new Date(retryAtMs).toISOString(),
       attempt: {
         id: newId('webhookAttempt', startedAtMs),
         workspace_id: work.workspace_id,
         delivery_id: work.id,
         endpoint_id: work.endpoint_id,
-        attempt,
+        attempt: plan.attempt,
         status_code: outcome.statusCode,
         duration_ms: outcome.durationMs,
         error: outcome.error,
@@ -121,17 +155,7 @@ async function recordOutcome(
   );
   if (!recorded) return currentPlan(services, work.id);
 
-  const fields = {
-    deliveryId: work.id,
-    endpointId: work.endpoint_id,
-    eventId: work.event_id,
-    attempt,
-    statusCode: outcome.statusCode,
-    error: outcome.error,
-  };
-  if (status === 'succeeded') services.log.debug(fields, 'webhook delivered');
-  else if (status === 'failed') services.log.warn(fields, 'webhook delivery failed');
-  else services.log.warn({ ...fields, retryAtMs }, 'webhook attempt failed');
+  logOutcome(services, work, plan, outcome);
   return retryAtMs === undefined ? undefined : { retryAtMs };
 }
 
