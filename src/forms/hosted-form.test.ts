@@ -10,6 +10,7 @@ import { DEFAULT_FORM } from './defaults.js';
 import { FORM_TOKEN_TTL_MS, issueFormToken } from './form-token.js';
 import { HOSTED_PAGE_CSP } from './html-response.js';
 import { findFormRowBySlug } from './store.js';
+import { rateLimitKey } from './submit.js';
 
 const dialects = await testDialects();
 
@@ -508,6 +509,19 @@ describe.each(dialects)('hosted form over time (%s)', (dialect) => {
 
     clock.advance(40_000);
     expect((await post(visitor, { text: 'later', author_name: 'Rate' })).statusCode).toBe(303);
+  });
+
+  it('counts an IPv6 visitor by /64 and an IPv4-mapped one as IPv4', async () => {
+    expect(rateLimitKey('2001:db8:aa:bb:1:2:3:4')).toBe(rateLimitKey('2001:db8:aa:bb:ffff::9'));
+    expect(rateLimitKey('2001:db8:aa:bb:1::')).not.toBe(rateLimitKey('2001:db8:aa:bc:1::'));
+    expect(rateLimitKey('::ffff:203.0.113.9')).toBe(rateLimitKey('203.0.113.9'));
+
+    const first = { t, remoteAddress: '2001:db8:77:1::1' };
+    for (let i = 0; i < 3; i++) {
+      expect((await post(first, { text: `v6 ${i}`, author_name: 'Six' })).statusCode).toBe(303);
+    }
+    const sameHome = { t, remoteAddress: '2001:db8:77:1:dead:beef:0:2' };
+    expect((await post(sameHome, { text: 'again', author_name: 'Six' })).statusCode).toBe(429);
   });
 
   it('accepts a rendered form for 24 hours and refuses it after that', async () => {

@@ -42,24 +42,19 @@ function sendMessage(reply: FastifyReply, error: AppError): FastifyReply {
 function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: StaticAsset) {
   const versioned = (request.query as { v?: unknown }).v === asset.version;
   const etag = `"${asset.version}"`;
-  reply.header(
-    'cache-control',
-    versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
-  );
-  if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).send();
-  return reply
+  reply
     .header(
       'cache-control',
       versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
     )
-    .header('etag', `"${asset.version}"`)
-    .type(asset.contentType)
-    .send(asset.body);
+    .header('etag', etag);
+  if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+  return reply.type(asset.contentType).send(asset.body);
 }
 
 /**
  * The hosted submission page `/f/:slug`: a plain HTML form that works without
- * JavaScript, posted back as `application/x-www-form-urlencoded`, and its stylesheet.
+ * JavaScript, posted back as `application/x-www-form-urlencoded`, with its stylesheet and icon.
  */
 export async function hostedFormRoutes(app: App, { services }: RouteDeps) {
   const limiter: RateLimiter = new MemoryRateLimiter({

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
+import ipaddr from 'ipaddr.js';
 import type { Services } from '../platform/context.js';
 import type { RateLimiter } from '../platform/rate-limit.js';
 import { createTestimonial } from '../testimonials/service.js';
@@ -41,6 +42,25 @@ export type SubmitResult =
       retryAfterSeconds?: number;
     };
 
+/**
+ * Whom the per-IP limit counts: an IPv4 address, or an IPv6 /64, since one home or phone
+ * is usually given a whole /64 and could otherwise rotate through it.
+ */
+export function rateLimitKey(ip: string): string {
+  if (!ipaddr.isValid(ip)) return `form-post:${ip}`;
+  let address = ipaddr.parse(ip);
+  if (address.kind() === 'ipv6') {
+    const v6 = address as ipaddr.IPv6;
+    if (!v6.isIPv4MappedAddress())
+      return `form-post:${v6.parts
+        .slice(0, 4)
+        .map((part) => part.toString(16))
+        .join(':')}::/64`;
+    address = v6.toIPv4Address();
+  }
+  return `form-post:${address.toString()}`;
+}
+
 function rateLimitedNotice(seconds: number): string {
   const wait = seconds >= 60 ? `${Math.ceil(seconds / 60)} minute(s)` : `${seconds} second(s)`;
   return `Too many submissions have come from your network. Please wait ${wait} and send it again.`;
@@ -62,7 +82,7 @@ export async function submitForm(
     errors = [] as SubmissionError[],
   ) => ({ accepted: false, status, values, errors, notice }) as const;
 
-  const limit = await limiter.consume(`form-post:${request.ip}`);
+  const limit = await limiter.consume(rateLimitKey(request.ip));
   if (!limit.allowed) {
     log.info({ formId: form.id }, 'form post rate limited');
     const seconds = limit.retryAfterSeconds;
