@@ -48,17 +48,11 @@ export type SubmitResult =
  */
 export function rateLimitKey(ip: string): string {
   if (!ipaddr.isValid(ip)) return `form-post:${ip}`;
-  let address = ipaddr.parse(ip);
-  if (address.kind() === 'ipv6') {
-    const v6 = address as ipaddr.IPv6;
-    if (!v6.isIPv4MappedAddress())
-      return `form-post:${v6.parts
-        .slice(0, 4)
-        .map((part) => part.toString(16))
-        .join(':')}::/64`;
-    address = v6.toIPv4Address();
-  }
-  return `form-post:${address.toString()}`;
+  const address = ipaddr.process(ip); // IPv4-mapped IPv6 becomes plain IPv4
+  if (address.kind() === 'ipv4') return `form-post:${address.toString()}`;
+
+  const network = (address as ipaddr.IPv6).parts.slice(0, 4);
+  return `form-post:${network.map((part) => part.toString(16)).join(':')}::/64`;
 }
 
 function rateLimitedNotice(seconds: number): string {
