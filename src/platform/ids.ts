@@ -58,17 +58,15 @@ function encodeTime(ms: number): string {
  * bits, ULID-style. Ids minted by one process for the current time sort in minting order.
  */
 export function newId(kind: IdKind, nowMs: number = Date.now()): string {
-  let digits: number[];
+  // Within one millisecond the random part counts up, so ids minted together keep their
+  // order, whichever clock (real, injected, or a back-filled record's date) gave the time.
   if (nowMs === lastMs) {
-    digits = lastRandom = increment(lastRandom);
-  } else if (nowMs > lastMs) {
-    lastMs = nowMs;
-    digits = lastRandom = randomDigits();
+    lastRandom = increment(lastRandom);
   } else {
-    // An explicit earlier time (a back-filled record): sortable by that time, not monotonic.
-    digits = randomDigits();
+    lastMs = nowMs;
+    lastRandom = randomDigits();
   }
-  const random = digits.map((d) => ALPHABET[d]).join('');
+  const random = lastRandom.map((d) => ALPHABET[d]).join('');
   return `${ID_PREFIXES[kind]}_${encodeTime(nowMs)}${random}`;
 }
 

@@ -1,12 +1,7 @@
 import type { Transaction } from 'kysely';
-import type { Executor } from './db/database.js';
 import type { Database } from './db/schema.js';
 import { newId } from './ids.js';
-import type { Services } from './context.js';
-import { enqueueJob } from './jobs.js';
 import type { Clock } from './time.js';
-
-export const DISPATCH_JOB = 'event.dispatch';
 
 export interface OutboxEvent {
   id: string;
@@ -16,13 +11,18 @@ export interface OutboxEvent {
   created_at: string;
 }
 
-/** Runs inside the dispatch transaction: whatever it writes commits with the others or not at all. */
+/**
+ * Runs inside the transaction of the change that caused the event: whatever it writes
+ * (delivery rows, jobs) commits with the change or not at all. It must only write rows
+ * and enqueue jobs; anything slow or external happens later, in a job.
+ */
 export type EventSubscriber = (trx: Transaction<Database>, event: OutboxEvent) => Promise<void>;
 
 /**
- * The transactional outbox. A change records its event in its own transaction; a
- * dispatch job later hands the event to every subscriber (webhooks, and later rules and
- * live updates). Subscribers must be idempotent: a crash mid-dispatch runs them again.
+ * The transactional outbox. A change records its event in its own transaction, and
+ * every subscriber (webhook fan-out, later rules and live updates) turns it into durable
+ * jobs in that same transaction. Nothing is held only in memory, and there is no second
+ * hop: the commit that accepts the change already holds every job it causes.
  */
 export class Outbox {
   private readonly subscribers: EventSubscriber[] = [];
@@ -34,7 +34,7 @@ export class Outbox {
   }
 
   async record(
-    executor: Executor,
+    trx: Transaction<Database>,
     workspaceId: string,
     type: string,
     data: Record<string, unknown>,
@@ -47,27 +47,11 @@ export class Outbox {
       data,
       created_at: new Date(nowMs).toISOString(),
     };
-    await executor
+    await trx
       .insertInto('events')
       .values({ ...event, data: JSON.stringify(data) })
       .execute();
-    await enqueueJob(executor, this.clock, DISPATCH_JOB, { event_id: event.id });
+    for (const subscriber of this.subscribers) await subscriber(trx, event);
     return event;
-  }
-
-  registerDispatcher(services: Pick<Services, 'jobs' | 'transaction'>): void {
-    services.jobs.register(DISPATCH_JOB, async (payload) => {
-      const { event_id } = payload as { event_id: string };
-      await services.transaction(async (trx) => {
-        const row = await trx
-          .selectFrom('events')
-          .selectAll()
-          .where('id', '=', event_id)
-          .executeTakeFirst();
-        if (!row) return;
-        const event: OutboxEvent = { ...row, data: JSON.parse(row.data) };
-        for (const subscriber of this.subscribers) await subscriber(trx, event);
-      });
-    });
   }
 }

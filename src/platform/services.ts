@@ -47,6 +47,5 @@ export async function createServices(
       return result;
     },
   };
-  outbox.registerDispatcher(services);
   return services;
 }

@@ -8,8 +8,8 @@ import { enabledEndpointRows } from './store.js';
 
 /**
  * Turns an event into one delivery per enabled endpoint whose filter matches, and a job
- * for each, inside the dispatch transaction. Re-running it for the same event (a crash
- * mid-dispatch) inserts nothing new and queues nothing twice.
+ * for each, inside the transaction that records the event. Running it twice for the same
+ * event inserts nothing new and queues nothing twice.
  */
 export function fanOutToEndpoints(services: Pick<Services, 'clock'>): EventSubscriber {
   return async (trx, event) => {
