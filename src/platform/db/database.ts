@@ -1,9 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Migration,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
-import * as core from './migrations/0001-core.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -62,10 +69,28 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
   return { kysely, dialect, close: () => kysely.destroy() };
 }
 
+const MIGRATION_FILE = /^(\d{4}-[a-z0-9-]+)\.(js|ts)$/;
+
+/** Imports every migration module beside this file (compiled .js, or .ts under tsx/vitest). */
+async function loadMigrations(): Promise<Record<string, Migration>> {
+  const folder = new URL('./migrations/', import.meta.url);
+  const files = (await fs.promises.readdir(folder)).filter((f) => MIGRATION_FILE.test(f)).sort();
+  const migrations: Record<string, Migration> = {};
+  for (const file of files) {
+    const name = MIGRATION_FILE.exec(file)![1]!;
+    migrations[name] = (await import(new URL(file, folder).href)) as Migration;
+  }
+  return migrations;
+}
+
+/**
+ * Every file in ./migrations is a migration, applied in name order (`0001-core`,
+ * `0002-…`): a feature adds its own file and nothing else needs to change.
+ */
 export async function migrateToLatest(db: Db): Promise<void> {
   const migrator = new Migrator({
     db: db.kysely,
-    provider: { getMigrations: async () => ({ '0001-core': core }) },
+    provider: { getMigrations: loadMigrations },
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
