@@ -1,6 +1,7 @@
 import { eventRoutes } from './events/routes.js';
 import { formRoutes } from './forms/routes.js';
 import type { Services } from './platform/context.js';
+import { emailRoutes } from './platform/mail/routes.js';
 import { createHttpApp, type Feature } from './platform/http/app.js';
 import type { App } from './platform/http/types.js';
 import { testimonialRoutes } from './testimonials/routes.js';
@@ -15,6 +16,7 @@ export const FEATURES: Feature[] = [
   widgetRoutes,
   webhookRoutes,
   eventRoutes,
+  emailRoutes,
 ];
 
 /** Jobs and event subscribers each feature contributes, wired once per process. */

@@ -60,6 +60,19 @@ const FIXTURES: Record<string, Fixture> = {
     },
     patch: {},
   },
+  emails: {
+    create: async (t) => {
+      const email = await t.services.mailer.send({
+        workspaceId: t.workspaceId,
+        to: 'a@example.com',
+        subject: 'Secret text of A',
+        text: 'Secret text of A',
+        kind: 'test',
+      });
+      return email.id;
+    },
+    patch: {},
+  },
 };
 
 function collectionOf(route: RouteInfo): string {

@@ -7,6 +7,17 @@ export const SCOPES = [
   'widgets:write',
   'webhooks:read',
   'webhooks:write',
+  'emails:read',
+  'contacts:read',
+  'contacts:write',
+  'customer-events:read',
+  'customer-events:write',
+  'rules:read',
+  'rules:write',
+  'review-requests:read',
+  'review-requests:write',
+  'connections:read',
+  'connections:write',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

@@ -28,6 +28,26 @@ export interface Config {
     concurrency: number;
   };
   formRateLimitPerMinute: number;
+  /** `redis://…` shares rate-limit counters between processes; unset keeps them in memory. */
+  redisUrl: string | undefined;
+  /** Starts every Redis key we write, so deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
+  rateLimits: {
+    /** Requests one credential may make on `/v1` per window. */
+    apiLimit: number;
+    /** Requests one IP (IPv6: one /64) may make to the public widget feed per window. */
+    publicLimit: number;
+    /** Length of every rate-limit window; a minute unless changed (tests shorten it). */
+    windowMs: number;
+  };
+  mail: {
+    /** `smtp://` or `smtps://`; unset means messages are only kept in the database. */
+    smtpUrl: string | undefined;
+    /** The From header of every message. */
+    from: string;
+    /** Connection, greeting and socket timeout of one SMTP attempt. */
+    timeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -76,6 +96,14 @@ function readUrl(env: Env, name: string, protocols: string[]): string | undefine
   return raw;
 }
 
+function readMailFrom(env: Env): string {
+  const from = env.MAIL_FROM || 'ShowTrust <no-reply@showtrust.invalid>';
+  if (!/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/.test(from)) {
+    throw new ConfigError('MAIL_FROM', `must be an address like "Name <user@example.com>"`);
+  }
+  return from;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function parseConfig(env: Env = process.env): Config {
@@ -122,5 +150,17 @@ export function parseConfig(env: Env = process.env): Config {
       concurrency: readInt(env, 'JOB_CONCURRENCY', 16, 1, 256),
     },
     formRateLimitPerMinute: readInt(env, 'FORM_RATE_LIMIT_PER_MINUTE', 10, 1, 100_000),
+    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'showtrust:',
+    rateLimits: {
+      apiLimit: readInt(env, 'RATE_LIMIT_API_PER_MINUTE', 600, 1, 100_000_000),
+      publicLimit: readInt(env, 'RATE_LIMIT_PUBLIC_PER_MINUTE', 600, 1, 100_000_000),
+      windowMs: readInt(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400) * 1000,
+    },
+    mail: {
+      smtpUrl: readUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+      from: readMailFrom(env),
+      timeoutMs: readInt(env, 'SMTP_TIMEOUT_MS', 15_000, 100, 120_000),
+    },
   };
 }

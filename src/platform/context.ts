@@ -4,6 +4,7 @@ import type { Db } from './db/database.js';
 import type { Database } from './db/schema.js';
 import type { JobQueue } from './jobs.js';
 import type { Logger } from './logger.js';
+import type { Mailer } from './mail/mailer.js';
 import type { Outbox } from './outbox.js';
 import type { SecretBox } from './secret-box.js';
 import type { Clock } from './time.js';
@@ -17,6 +18,8 @@ export interface Services {
   jobs: JobQueue;
   outbox: Outbox;
   secrets: SecretBox;
+  /** Sends (or, without SMTP_URL, keeps) email; every message is stored in `emails`. */
+  mailer: Mailer;
   /** Runs fn in one transaction, then wakes the job worker for whatever it enqueued. */
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
 }

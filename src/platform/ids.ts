@@ -13,6 +13,14 @@ export const ID_PREFIXES = {
   event: 'evt',
   job: 'job',
   request: 'req',
+  email: 'eml',
+  contact: 'con',
+  customerEvent: 'cev',
+  connection: 'cnx',
+  rule: 'rul',
+  ruleRun: 'run',
+  reviewRequest: 'rvq',
+  emailTemplate: 'etp',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -3,6 +3,7 @@ import type { Services } from './context.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { JobQueue } from './jobs.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMailer } from './mail/create-mailer.js';
 import { Outbox } from './outbox.js';
 import { loadSecretBox } from './secret-box.js';
 import { systemClock, type Clock } from './time.js';
@@ -41,6 +42,7 @@ export async function createServices(
     jobs,
     outbox,
     secrets: loadSecretBox(config.secretKey, config.dataDir),
+    mailer: createMailer({ config, db, clock, log, jobs }),
     async transaction(fn) {
       const result = await db.kysely.transaction().execute(fn);
       jobs.wake();

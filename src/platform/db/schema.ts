@@ -134,6 +134,135 @@ export interface JobTable {
   created_at: string;
 }
 
+export interface EmailTable {
+  id: string;
+  /** Null for mail outside any workspace (sign-up, password reset). */
+  workspace_id: string | null;
+  kind: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  headers: string;
+  /** `capture` (kept here only) or `smtp` (delivered by the mail.deliver job). */
+  transport: string;
+  status: string;
+  attempts: number;
+  provider_message_id: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface ContactTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  external_id: string | null;
+  name: string | null;
+  company: string | null;
+  attributes: string;
+  unsubscribed: number;
+  unsubscribed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CustomerEventTable {
+  id: string;
+  workspace_id: string;
+  /** The caller's own id: the idempotency key. */
+  external_id: string;
+  type: string;
+  occurred_at: string;
+  contact_id: string;
+  properties: string;
+  received_at: string;
+}
+
+export interface ConnectionTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  name: string;
+  settings: string;
+  secret_encrypted: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RuleTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  trigger: string;
+  conditions: string;
+  actions: string;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RuleRunTable {
+  id: string;
+  workspace_id: string;
+  rule_id: string;
+  trigger: string;
+  /** The customer event or outbox event the run is for; one run per (rule, subject). */
+  subject_id: string;
+  contact_id: string | null;
+  matched: number;
+  status: string;
+  context: string;
+  actions: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReviewRequestTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  form_id: string;
+  rule_id: string | null;
+  status: string;
+  token_hash: string;
+  send_at: string;
+  reminder_after_days: number | null;
+  reminder_at: string | null;
+  expires_at: string | null;
+  sent_at: string | null;
+  reminded_at: string | null;
+  opened_at: string | null;
+  completed_at: string | null;
+  canceled_at: string | null;
+  skipped_reason: string | null;
+  testimonial_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EmailTemplateTable {
+  id: string;
+  workspace_id: string;
+  form_id: string;
+  kind: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AutomationSettingsTable {
+  workspace_id: string;
+  time_zone: string;
+  brand_color: string;
+  accent_color: string;
+  reminder_after_days: number | null;
+  updated_at: string;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   api_keys: ApiKeyTable;
@@ -146,4 +275,13 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
   jobs: JobTable;
+  emails: EmailTable;
+  contacts: ContactTable;
+  customer_events: CustomerEventTable;
+  connections: ConnectionTable;
+  rules: RuleTable;
+  rule_runs: RuleRunTable;
+  review_requests: ReviewRequestTable;
+  email_templates: EmailTemplateTable;
+  automation_settings: AutomationSettingsTable;
 }
