@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import type { Db, Executor } from './db/database.js';
-import type { JobTable } from './db/schema.js';
+import type { Database, JobTable } from './db/schema.js';
 import { newId } from './ids.js';
 import type { Logger } from './logger.js';
 import type { Clock } from './time.js';
@@ -26,6 +26,16 @@ export interface JobQueueOptions {
   maxAttempts?: number;
 }
 
+/**
+ * Jobs that share a key (a webhook endpoint's id) run at most `limit` at a time across
+ * every worker and process; the claim skips a group at its limit, so jobs of other
+ * groups are never stuck behind it.
+ */
+export interface JobGroup {
+  key: string;
+  limit: number;
+}
+
 const GENERIC_RETRY_BASE_MS = 1_000;
 const GENERIC_RETRY_MAX_MS = 10 * 60_000;
 const DEFAULT_MAX_ATTEMPTS = 10;
@@ -37,6 +47,7 @@ export async function enqueueJob(
   kind: string,
   payload: unknown,
   runAtMs: number = clock.nowMs(),
+  group?: JobGroup,
 ): Promise<string> {
   const id = newId('job');
   await executor
@@ -52,9 +63,21 @@ export async function enqueueJob(
       locked_until: null,
       last_error: null,
       created_at: new Date(clock.nowMs()).toISOString(),
+      group_key: group?.key ?? null,
+      group_limit: group?.limit ?? null,
     })
     .execute();
   return id;
+}
+
+/** Jobs of the candidate's group whose lease still holds (an expired lease frees its slot). */
+function runningInGroup(eb: ExpressionBuilder<Database & { j: JobTable }, 'j'>, nowIso: string) {
+  return eb
+    .selectFrom('jobs as r')
+    .select((s) => s.fn.countAll<number>().as('n'))
+    .whereRef('r.group_key', '=', 'j.group_key')
+    .where('r.status', '=', 'running')
+    .where('r.locked_until', '>=', nowIso);
 }
 
 /**
@@ -157,6 +180,12 @@ export class JobQueue {
     });
   }
 
+  /**
+   * One atomic UPDATE over a nested choice: the due jobs, oldest first, leaving out every
+   * group already at its limit (so a busy group cannot hide the others behind it), locked
+   * with SKIP LOCKED on PostgreSQL; then within that batch each group is cut to the
+   * slots it has left.
+   */
   private async claim(limit: number): Promise<Job[]> {
     const now = new Date(this.clock.nowMs()).toISOString();
     const leaseUntil = new Date(this.clock.nowMs() + this.options.leaseMs).toISOString();
@@ -171,18 +200,48 @@ export class JobQueue {
         attempts: eb('attempts', '+', 1),
       }))
       .where('id', 'in', (eb) => {
-        const due = eb
-          .selectFrom('jobs')
-          .select('id')
+        const candidates = eb
+          .selectFrom('jobs as j')
+          .select(['j.id', 'j.run_at', 'j.group_key', 'j.group_limit'])
+          .select((s) => runningInGroup(s, now).as('running'))
           .where((w) =>
-            w.or([
-              w.and([w('status', '=', 'queued'), w('run_at', '<=', now)]),
-              w.and([w('status', '=', 'running'), w('locked_until', '<', now)]),
+            w.and([
+              w.or([
+                w.and([w('j.status', '=', 'queued'), w('j.run_at', '<=', now)]),
+                w.and([w('j.status', '=', 'running'), w('j.locked_until', '<', now)]),
+              ]),
+              w.or([
+                w('j.group_limit', 'is', null),
+                w(runningInGroup(w, now), '<', w.ref('j.group_limit')),
+              ]),
             ]),
           )
-          .orderBy('run_at')
+          .orderBy('j.run_at')
+          .orderBy('j.id')
           .limit(limit);
-        return postgres ? due.forUpdate().skipLocked() : due;
+        const locked = postgres ? candidates.forUpdate().skipLocked() : candidates;
+        const ranked = eb
+          .selectFrom(locked.as('c'))
+          .select(['c.id', 'c.group_limit', 'c.running'])
+          .select((s) =>
+            s.fn
+              .agg<number>('row_number')
+              .over((o) => o.partitionBy('c.group_key').orderBy('c.run_at').orderBy('c.id'))
+              .as('rank'),
+          );
+        return eb
+          .selectFrom(ranked.as('k'))
+          .select('k.id')
+          .where((w) =>
+            w.or([
+              w('k.group_limit', 'is', null),
+              w(
+                sql<number>`${w.ref('k.rank')} + ${w.ref('k.running')}`,
+                '<=',
+                w.ref('k.group_limit'),
+              ),
+            ]),
+          );
       })
       .returningAll()
       .execute();
@@ -193,7 +252,8 @@ export class JobQueue {
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       const outcome = await handler(JSON.parse(job.payload), job);
-      if (outcome) await this.reschedule(job, outcome.retryAtMs, null);
+      // A requested re-run is not a failure: the failure count starts again.
+      if (outcome) await this.reschedule(job, outcome.retryAtMs, null, 0);
       else await this.finish(job);
     } catch (error) {
       await this.failed(job, error);
@@ -208,10 +268,16 @@ export class JobQueue {
       .execute();
   }
 
-  private async reschedule(job: Job, runAtMs: number, error: string | null): Promise<void> {
+  private async reschedule(
+    job: Job,
+    runAtMs: number,
+    error: string | null,
+    attempts = job.attempts,
+  ): Promise<void> {
     await this.db.kysely
       .updateTable('jobs')
       .set({
+        attempts,
         status: 'queued',
         run_at: new Date(runAtMs).toISOString(),
         locked_by: null,

@@ -72,6 +72,14 @@ export async function createEndpoint(
     enabled: 1,
     created_at: now,
     updated_at: now,
+    kind: 'endpoint',
+    rate_limit_per_second: null,
+    rate_window_start: null,
+    rate_window_count: 0,
+    previous_secret_encrypted: null,
+    previous_secret_expires_at: null,
+    failing_since: null,
+    disabled_reason: null,
   };
   await services.transaction((trx) => insertEndpoint(trx, row));
   return { ...toEndpoint(row), secret };

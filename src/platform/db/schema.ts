@@ -84,6 +84,18 @@ export interface WebhookEndpointTable {
   enabled: number;
   created_at: string;
   updated_at: string;
+  /** `endpoint` (made in the API) or `hook` (a REST hook subscription, /v1/hooks). */
+  kind: string;
+  rate_limit_per_second: number | null;
+  /** Start (ISO second) and use of the current one-second rate-limit window. */
+  rate_window_start: string | null;
+  rate_window_count: number;
+  /** The secret a rotation replaced; deliveries are signed with both until it expires. */
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: string | null;
+  /** First failed attempt since the last success; null while the endpoint is healthy. */
+  failing_since: string | null;
+  disabled_reason: string | null;
 }
 
 export interface EventTable {
@@ -132,6 +144,9 @@ export interface JobTable {
   locked_until: string | null;
   last_error: string | null;
   created_at: string;
+  /** Jobs of one group (a webhook endpoint) run at most group_limit at a time. */
+  group_key: string | null;
+  group_limit: number | null;
 }
 
 export interface EmailTable {
@@ -263,6 +278,87 @@ export interface AutomationSettingsTable {
   updated_at: string;
 }
 
+export interface UserTable {
+  id: string;
+  email: string;
+  email_normalized: string;
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MembershipTable {
+  workspace_id: string;
+  user_id: string;
+  /** owner, admin, editor or viewer. */
+  role: string;
+  created_at: string;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface InvitationTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  role: string;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+}
+
+export interface PasswordResetTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface OAuthAppTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** `confidential` (has a secret) or `public` (PKCE only). */
+  client_type: string;
+  client_secret_encrypted: string | null;
+  redirect_uris: string;
+  grant_types: string;
+  scopes: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** oidc-provider's models (codes, tokens, grants, sessions…), keyed by a hash of their id. */
+export interface OAuthModelTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  client_id: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
+export interface OAuthSigningKeyTable {
+  kid: string;
+  private_jwk_encrypted: string;
+  created_at: string;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   api_keys: ApiKeyTable;
@@ -284,4 +380,12 @@ export interface Database {
   review_requests: ReviewRequestTable;
   email_templates: EmailTemplateTable;
   automation_settings: AutomationSettingsTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  sessions: SessionTable;
+  invitations: InvitationTable;
+  password_resets: PasswordResetTable;
+  oauth_apps: OAuthAppTable;
+  oauth_models: OAuthModelTable;
+  oauth_signing_keys: OAuthSigningKeyTable;
 }
