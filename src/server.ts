@@ -27,6 +27,9 @@ export async function startServer(
   const app = await buildApp(services);
   await app.listen({ host: config.host, port: config.port });
   services.jobs.start();
+  if (!config.redisUrl) {
+    services.log.warn('rate-limit counters are per process; set REDIS_URL to share them');
+  }
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -41,7 +44,9 @@ export async function startServer(
       closing ??= (async () => {
         await app.close();
         await services.jobs.stop();
+        await services.runCloseHooks();
         await services.db.close();
+        await services.rateLimits.close();
       })();
       return closing;
     },

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppError } from '../platform/errors.js';
 import { toAppError } from '../platform/http/error-handler.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
-import { MemoryRateLimiter, type RateLimiter } from '../platform/rate-limit.js';
+import { serverRateLimiters } from '../platform/http/rate-limit.js';
 import { FORM_CSS_ASSET, FORM_ICON_ASSET, type StaticAsset } from './assets.js';
 import { issueFormToken } from './form-token.js';
 import { HOSTED_PAGE_HEADERS, sendHtml } from './html-response.js';
@@ -57,11 +57,8 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: StaticAs
  * JavaScript, posted back as `application/x-www-form-urlencoded`, with its stylesheet and icon.
  */
 export async function hostedFormRoutes(app: App, { services }: RouteDeps) {
-  const limiter: RateLimiter = new MemoryRateLimiter({
-    limit: services.config.formRateLimitPerMinute,
-    windowMs: 60_000,
-    clock: services.clock,
-  });
+  // The shared counters: in Redis when configured, so every server counts the same posts.
+  const limiter = serverRateLimiters(services).form;
 
   // This scope reads form posts only; a JSON body here is refused with 415.
   app.removeAllContentTypeParsers();

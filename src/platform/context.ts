@@ -4,8 +4,10 @@ import type { Db } from './db/database.js';
 import type { Database } from './db/schema.js';
 import type { JobQueue } from './jobs.js';
 import type { Logger } from './logger.js';
+import type { MetricsRegistry } from './metrics.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Outbox } from './outbox.js';
+import type { RateLimitStore } from './rate-limit.js';
 import type { SecretBox } from './secret-box.js';
 import type { Clock } from './time.js';
 
@@ -18,8 +20,16 @@ export interface Services {
   jobs: JobQueue;
   outbox: Outbox;
   secrets: SecretBox;
+  /** Rate-limit counters: in memory, or in Redis when REDIS_URL is set. Closed on shutdown. */
+  rateLimits: RateLimitStore;
   /** Sends (or, without SMTP_URL, keeps) email; every message is stored in `emails`. */
   mailer: Mailer;
   /** Runs fn in one transaction, then wakes the job worker for whatever it enqueued. */
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** This process's Prometheus metrics, served at /metrics. */
+  metrics: MetricsRegistry;
+  /** Registers something to release at shutdown (an HTTP agent, a pool), after jobs stop. */
+  onClose(hook: () => Promise<void> | void): void;
+  /** Runs the onClose hooks, newest first; the server and test harness call it once. */
+  runCloseHooks(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryRateLimiter } from './rate-limit.js';
+import { MemoryRateLimitStore, MemoryRateLimiter, PolicyRateLimiter } from './rate-limit.js';
 
 function clockAt(startMs: number) {
   const clock = { ms: startMs, nowMs: () => clock.ms };
@@ -65,5 +65,45 @@ describe('MemoryRateLimiter', () => {
     expect(() => new MemoryRateLimiter({ limit: 0, windowMs: 1_000 })).toThrow(RangeError);
     expect(() => new MemoryRateLimiter({ limit: 1.5, windowMs: 1_000 })).toThrow(RangeError);
     expect(() => new MemoryRateLimiter({ limit: 1, windowMs: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('PolicyRateLimiter over a shared store', () => {
+  it('keeps each policy in its own counters over one store', async () => {
+    const clock = clockAt(0);
+    const store = new MemoryRateLimitStore({ clock });
+    const api = new PolicyRateLimiter(store, { name: 'api', limit: 2, windowMs: 60_000 }, clock);
+    const feed = new PolicyRateLimiter(store, { name: 'feed', limit: 1, windowMs: 60_000 }, clock);
+
+    expect((await api.consume('k')).remaining).toBe(1);
+    expect((await feed.consume('k')).allowed).toBe(true);
+    expect((await api.consume('k')).allowed).toBe(true);
+    expect((await api.consume('k')).allowed).toBe(false);
+    expect((await feed.consume('k')).allowed).toBe(false);
+    expect(store.size).toBe(2);
+  });
+
+  it('gives two limiters on one store one budget, as two servers on one Redis get', async () => {
+    const clock = clockAt(5_000);
+    const store = new MemoryRateLimitStore({ clock });
+    const policy = { name: 'api', limit: 3, windowMs: 10_000 };
+    const first = new PolicyRateLimiter(store, policy, clock);
+    const second = new PolicyRateLimiter(store, policy, clock);
+
+    const allowed = [];
+    for (const limiter of [first, second, first, second]) {
+      allowed.push((await limiter.consume('key_1')).allowed);
+    }
+    expect(allowed).toEqual([true, true, true, false]);
+  });
+
+  it('restarts a window that has ended even when other windows are longer', async () => {
+    const clock = clockAt(0);
+    const store = new MemoryRateLimitStore({ clock });
+    await store.hit('long', 100_000);
+    await store.hit('short', 1_000);
+    clock.ms = 1_000;
+    expect(await store.hit('short', 1_000)).toEqual({ count: 1, msLeft: 1_000 });
+    expect(await store.hit('long', 100_000)).toEqual({ count: 2, msLeft: 99_000 });
   });
 });

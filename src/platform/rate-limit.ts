@@ -12,21 +12,35 @@ export interface RateLimitDecision {
   retryAfterSeconds: number;
 }
 
-/**
- * Counts requests per key in fixed windows. Async so that a shared implementation
- * (Redis: INCR plus PEXPIRE on the first hit) can stand in for the in-memory one.
- */
+/** Counts requests per key and says whether one more is within the limit. */
 export interface RateLimiter {
   /** Counts one request for key and says whether it is within the limit. */
   consume(key: string): Promise<RateLimitDecision>;
 }
 
-export interface MemoryRateLimiterOptions {
+/** A named budget: `limit` requests per key in each window of `windowMs`. */
+export interface RateLimitPolicy {
+  /** Short name, sent in the RateLimit headers and used in counter keys. */
+  name: string;
   limit: number;
   windowMs: number;
-  clock?: Clock;
-  /** Most keys held at once; past it the oldest window is forgotten. */
-  maxKeys?: number;
+}
+
+export interface WindowCount {
+  /** Hits in the current window, this one included. */
+  count: number;
+  /** Milliseconds until the window ends. */
+  msLeft: number;
+}
+
+/**
+ * Where the counters live: this process's memory, or Redis so that several servers share
+ * one budget. A window opens at a key's first hit and lasts `windowMs`.
+ */
+export interface RateLimitStore {
+  /** Counts one hit on key, atomically, and reports the window it fell in. */
+  hit(key: string, windowMs: number): Promise<WindowCount>;
+  close(): Promise<void>;
 }
 
 interface Window {
@@ -35,49 +49,38 @@ interface Window {
 }
 
 /**
- * A fixed window per key that opens at the key's first request, held in this process
- * only: with several servers each counts on its own, so use the Redis limiter there.
+ * Fixed windows held in this process only: with several servers each counts on its own,
+ * so set REDIS_URL there. Bounded: past `maxKeys` the oldest windows are forgotten.
  */
-export class MemoryRateLimiter implements RateLimiter {
-  readonly limit: number;
-  readonly windowMs: number;
+export class MemoryRateLimitStore implements RateLimitStore {
   private readonly clock: Clock;
   private readonly maxKeys: number;
-  // Every window has the same length and a key is re-inserted when its window opens, so
-  // insertion order is also expiry order: the oldest entries sit at the front.
+  // A key is re-inserted when its window opens, so with one window length insertion order
+  // is expiry order and the sweep can stop at the first live entry.
   private readonly windows = new Map<string, Window>();
 
-  constructor(options: MemoryRateLimiterOptions) {
-    if (!Number.isInteger(options.limit) || options.limit < 1) {
-      throw new RangeError('rate limit must be a whole number of at least 1');
-    }
-    if (!(options.windowMs > 0)) throw new RangeError('rate limit window must be positive');
-    this.limit = options.limit;
-    this.windowMs = options.windowMs;
+  constructor(options: { clock?: Clock; maxKeys?: number } = {}) {
     this.clock = options.clock ?? systemClock;
     this.maxKeys = options.maxKeys ?? 100_000;
   }
 
-  async consume(key: string): Promise<RateLimitDecision> {
+  async hit(key: string, windowMs: number): Promise<WindowCount> {
     const nowMs = this.clock.nowMs();
     this.forgetExpired(nowMs);
 
     let window = this.windows.get(key);
-    if (!window) {
-      window = { count: 0, resetAtMs: nowMs + this.windowMs };
+    if (!window || window.resetAtMs <= nowMs) {
+      this.windows.delete(key);
+      window = { count: 0, resetAtMs: nowMs + windowMs };
       this.windows.set(key, window);
       this.forgetOverflow();
     }
     window.count += 1;
+    return { count: window.count, msLeft: window.resetAtMs - nowMs };
+  }
 
-    const allowed = window.count <= this.limit;
-    return {
-      allowed,
-      limit: this.limit,
-      remaining: Math.max(0, this.limit - window.count),
-      resetAtMs: window.resetAtMs,
-      retryAfterSeconds: Math.max(1, Math.ceil((window.resetAtMs - nowMs) / 1000)),
-    };
+  async close(): Promise<void> {
+    this.windows.clear();
   }
 
   /** How many keys are held now (for tests of the memory bound). */
@@ -98,5 +101,73 @@ export class MemoryRateLimiter implements RateLimiter {
       if (oldest === undefined) return;
       this.windows.delete(oldest);
     }
+  }
+}
+
+function checkPolicy(policy: Pick<RateLimitPolicy, 'limit' | 'windowMs'>): void {
+  if (!Number.isInteger(policy.limit) || policy.limit < 1) {
+    throw new RangeError('rate limit must be a whole number of at least 1');
+  }
+  if (!(policy.windowMs > 0)) throw new RangeError('rate limit window must be positive');
+}
+
+/** One policy over a store: the store counts, the policy decides. */
+export class PolicyRateLimiter implements RateLimiter {
+  constructor(
+    private readonly store: RateLimitStore,
+    readonly policy: RateLimitPolicy,
+    private readonly clock: Clock = systemClock,
+  ) {
+    checkPolicy(policy);
+  }
+
+  async consume(key: string): Promise<RateLimitDecision> {
+    const { limit, windowMs, name } = this.policy;
+    const { count, msLeft } = await this.store.hit(`${name}:${key}`, windowMs);
+    const left = Math.max(0, Math.min(msLeft, windowMs));
+    return {
+      allowed: count <= limit,
+      limit,
+      remaining: Math.max(0, limit - count),
+      resetAtMs: this.clock.nowMs() + left,
+      retryAfterSeconds: Math.max(1, Math.ceil(left / 1000)),
+    };
+  }
+}
+
+export interface MemoryRateLimiterOptions {
+  limit: number;
+  windowMs: number;
+  clock?: Clock;
+  /** Most keys held at once; past it the oldest window is forgotten. */
+  maxKeys?: number;
+}
+
+/** A stand-alone limiter with its own memory store, for one budget in one process. */
+export class MemoryRateLimiter extends PolicyRateLimiter {
+  private readonly memory: MemoryRateLimitStore;
+
+  constructor(options: MemoryRateLimiterOptions) {
+    checkPolicy(options);
+    const memory = new MemoryRateLimitStore(options);
+    super(
+      memory,
+      { name: 'memory', limit: options.limit, windowMs: options.windowMs },
+      options.clock,
+    );
+    this.memory = memory;
+  }
+
+  get limit(): number {
+    return this.policy.limit;
+  }
+
+  get windowMs(): number {
+    return this.policy.windowMs;
+  }
+
+  /** How many keys are held now (for tests of the memory bound). */
+  get size(): number {
+    return this.memory.size;
   }
 }

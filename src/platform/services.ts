@@ -3,14 +3,29 @@ import type { Services } from './context.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { JobQueue } from './jobs.js';
 import { createLogger, type Logger } from './logger.js';
+import { MetricsRegistry } from './metrics.js';
 import { createMailer } from './mail/create-mailer.js';
 import { Outbox } from './outbox.js';
+import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit.js';
+import { RedisRateLimitStore } from './rate-limit-redis.js';
+import { RedisConnection } from './redis.js';
 import { loadSecretBox } from './secret-box.js';
 import { systemClock, type Clock } from './time.js';
 
 export interface CreateServicesOptions {
   clock?: Clock;
   log?: Logger;
+}
+
+/** Redis when configured (it connects on first use), else this process's memory. */
+function openRateLimitStore(config: Config, clock: Clock, log: Logger): RateLimitStore {
+  const memory = new MemoryRateLimitStore({ clock });
+  if (!config.redisUrl) return memory;
+  return new RedisRateLimitStore(
+    new RedisConnection(config.redisUrl, log),
+    config.redisKeyPrefix,
+    memory,
+  );
 }
 
 /** Opens the database, runs migrations and wires the platform parts together. */
@@ -34,6 +49,7 @@ export async function createServices(
 
   const jobs = new JobQueue(db, clock, log, config.jobs);
   const outbox = new Outbox(clock);
+  const closeHooks: (() => Promise<void> | void)[] = [];
   const services: Services = {
     config,
     db,
@@ -42,11 +58,19 @@ export async function createServices(
     jobs,
     outbox,
     secrets: loadSecretBox(config.secretKey, config.dataDir),
+    rateLimits: openRateLimitStore(config, clock, log),
     mailer: createMailer({ config, db, clock, log, jobs }),
     async transaction(fn) {
       const result = await db.kysely.transaction().execute(fn);
       jobs.wake();
       return result;
+    },
+    metrics: new MetricsRegistry(),
+    onClose(hook) {
+      closeHooks.push(hook);
+    },
+    async runCloseHooks() {
+      for (const hook of closeHooks.splice(0).reverse()) await hook();
     },
   };
   return services;

@@ -104,7 +104,9 @@ export async function createTestContext(
     async close() {
       await app.close();
       await services.jobs.stop();
+      await services.runCloseHooks();
       await services.db.close();
+      await services.rateLimits.close();
       await database.drop();
     },
   };

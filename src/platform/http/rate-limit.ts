@@ -1,0 +1,119 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import ipaddr from 'ipaddr.js';
+import type { Services } from '../context.js';
+import { AppError } from '../errors.js';
+import {
+  PolicyRateLimiter,
+  type RateLimitDecision,
+  type RateLimitPolicy,
+  type RateLimiter,
+} from '../rate-limit.js';
+import type { App } from './types.js';
+
+/*
+ * Header syntax follows draft-ietf-httpapi-ratelimit-headers-11 (23 May 2026): both fields
+ * are Structured Field Lists whose items are the policy name as an sf-string, with
+ * parameters `q` (quota) and `w` (window, seconds) on RateLimit-Policy, and `r` (quota
+ * left) and `t` (seconds until it is restored) on RateLimit. For example
+ *   RateLimit-Policy: "api";q=600;w=60
+ *   RateLimit: "api";r=598;t=41
+ * A 429 adds Retry-After with the same number of seconds as `t`.
+ */
+
+export function rateLimitPolicyField(policy: RateLimitPolicy): string {
+  return `"${policy.name}";q=${policy.limit};w=${Math.ceil(policy.windowMs / 1000)}`;
+}
+
+export function rateLimitField(
+  policy: RateLimitPolicy,
+  decision: RateLimitDecision,
+  nowMs: number,
+): string {
+  const secondsLeft = Math.max(0, Math.ceil((decision.resetAtMs - nowMs) / 1000));
+  return `"${policy.name}";r=${decision.remaining};t=${secondsLeft}`;
+}
+
+/**
+ * Whom a per-IP budget counts: an IPv4 address, or an IPv6 /64, since one home or phone
+ * is usually given a whole /64 and could otherwise rotate through it.
+ */
+export function ipPartition(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip); // IPv4-mapped IPv6 becomes plain IPv4
+  if (address.kind() === 'ipv4') return address.toString();
+  const network = (address as ipaddr.IPv6).parts.slice(0, 4);
+  return `${network.map((part) => part.toString(16)).join(':')}::/64`;
+}
+
+/** Counts the request, sets the RateLimit headers, and refuses it with a 429 problem when over. */
+async function enforce(
+  limiter: PolicyRateLimiter,
+  key: string,
+  reply: FastifyReply,
+  nowMs: () => number,
+  who: 'credential' | 'address',
+): Promise<void> {
+  const decision = await limiter.consume(key);
+  reply
+    .header('ratelimit-policy', rateLimitPolicyField(limiter.policy))
+    .header('ratelimit', rateLimitField(limiter.policy, decision, nowMs()));
+  if (decision.allowed) return;
+
+  reply.header('retry-after', String(decision.retryAfterSeconds));
+  throw new AppError(
+    'rate_limited',
+    `This ${who} may make ` +
+      `${decision.limit} requests per ${Math.ceil(limiter.policy.windowMs / 1000)} s; ` +
+      `retry in ${decision.retryAfterSeconds} s.`,
+  );
+}
+
+/** The limiters the server applies, from configuration, over the shared counter store. */
+export function serverRateLimiters(services: Pick<Services, 'config' | 'rateLimits' | 'clock'>) {
+  const { rateLimits: config } = services.config;
+  const make = (name: string, limit: number): PolicyRateLimiter =>
+    new PolicyRateLimiter(
+      services.rateLimits,
+      { name, limit, windowMs: config.windowMs },
+      services.clock,
+    );
+  return {
+    api: make('api', config.apiLimit),
+    public: make('public', config.publicLimit),
+    form: make('form', services.config.formRateLimitPerMinute) as RateLimiter,
+  };
+}
+
+function isPublicRoute(request: FastifyRequest): boolean {
+  return request.routeOptions.url?.startsWith('/public/') ?? false;
+}
+
+/**
+ * Per IP on the public feeds (before anything else runs), and per credential on every
+ * authenticated route: preParsing runs after the route's own authentication hook and
+ * before the body is read, so a throttled client costs no parsing.
+ */
+export function installRateLimits(
+  app: App,
+  services: Pick<Services, 'config' | 'rateLimits' | 'clock'>,
+): void {
+  const limiters = serverRateLimiters(services);
+  const nowMs = () => services.clock.nowMs();
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!isPublicRoute(request)) return;
+    await enforce(limiters.public, `ip:${ipPartition(request.ip)}`, reply, nowMs, 'address');
+  });
+  app.addHook('preParsing', async (request, reply, payload) => {
+    if (request.principal) {
+      await enforce(
+        limiters.api,
+        `credential:${request.principal.keyId}`,
+        reply,
+        nowMs,
+        'credential',
+      );
+    }
+    return payload;
+  });
+}
