@@ -1,4 +1,4 @@
-import type { ExpressionBuilder } from 'kysely';
+import { CompiledQuery, type ExpressionBuilder, type InferResult } from 'kysely';
 import type { Executor } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import type { PublicTestimonial, WidgetKind, WidgetSettings } from './schema.js';
@@ -19,12 +19,8 @@ export interface FeedWidget {
   settingsJson: string;
 }
 
-/** The widget and its workspace's content version in one query, run on every feed request. */
-export async function findFeedWidget(
-  executor: Executor,
-  id: string,
-): Promise<FeedWidget | undefined> {
-  const row = await executor
+function widgetWithVersion(executor: Executor, id: string) {
+  return executor
     .selectFrom('widgets')
     .innerJoin('workspaces', 'workspaces.id', 'widgets.workspace_id')
     .select([
@@ -34,16 +30,37 @@ export async function findFeedWidget(
       'widgets.settings',
       'workspaces.content_version',
     ])
-    .where('widgets.id', '=', id)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  return {
-    id: row.id,
-    kind: row.kind as WidgetKind,
-    workspaceId: row.workspace_id,
-    contentVersion: Number(row.content_version),
-    settingsJson: row.settings,
-  };
+    .where('widgets.id', '=', id);
+}
+type WidgetWithVersionRow = InferResult<ReturnType<typeof widgetWithVersion>>[number];
+
+/**
+ * The widget and its workspace's content version in one query, run on every feed
+ * request. Building and compiling the SQL costs more than running it, so it is compiled
+ * once per executor and only the id changes.
+ */
+export class FeedWidgetLookup {
+  private readonly sql: string;
+
+  constructor(private readonly executor: Executor) {
+    const compiled = widgetWithVersion(executor, '').compile();
+    if (compiled.parameters.length !== 1) throw new Error('feed lookup must take only the id');
+    this.sql = compiled.sql;
+  }
+
+  async find(id: string): Promise<FeedWidget | undefined> {
+    const query = CompiledQuery.raw(this.sql, [id]) as CompiledQuery<WidgetWithVersionRow>;
+    const { rows } = await this.executor.executeQuery(query);
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      kind: row.kind as WidgetKind,
+      workspaceId: row.workspace_id,
+      contentVersion: Number(row.content_version),
+      settingsJson: row.settings,
+    };
+  }
 }
 
 export function feedSettings(widget: FeedWidget): WidgetSettings {

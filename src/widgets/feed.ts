@@ -3,7 +3,7 @@ import { notFound } from '../platform/errors.js';
 import {
   feedRatingTotals,
   feedSettings,
-  findFeedWidget,
+  FeedWidgetLookup,
   listFeedTestimonials,
   type FeedWidget,
 } from './feed-query.js';
@@ -45,14 +45,17 @@ async function buildFeed(executor: Executor, widget: FeedWidget): Promise<Serial
 export class PublicFeeds {
   private readonly cache = new Map<string, SerializedFeed>();
   private readonly building = new Map<string, Promise<SerializedFeed>>();
+  private readonly widgets: FeedWidgetLookup;
 
   constructor(
     private readonly executor: Executor,
     private readonly maxEntries = FEED_CACHE_MAX_ENTRIES,
-  ) {}
+  ) {
+    this.widgets = new FeedWidgetLookup(executor);
+  }
 
   async load(widgetId: string): Promise<SerializedFeed> {
-    const widget = await findFeedWidget(this.executor, widgetId);
+    const widget = await this.widgets.find(widgetId);
     if (!widget) {
       this.cache.delete(widgetId);
       throw notFound('widget');
