@@ -7,6 +7,7 @@ import {
   PostgresDialect,
   SqliteDialect,
   sql,
+  type SqliteDatabase,
   type Migration,
   type Transaction,
 } from 'kysely';
@@ -32,6 +33,32 @@ export interface OpenDatabaseOptions {
   onConnectionError?: (error: Error) => void;
 }
 
+/** Distinct SQL texts whose prepared statements are kept; the oldest prepared is dropped first. */
+const SQLITE_STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query anew, and preparing costs more than running a primary-key
+ * lookup; hot paths (the public widget feed) reuse statements by SQL text instead. Safe
+ * because Kysely holds the one connection for a whole query or stream.
+ */
+function reusingStatements(file: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => file.close(),
+    prepare(source) {
+      let statement = statements.get(source);
+      if (!statement) {
+        statement = file.prepare(source);
+        if (statements.size >= SQLITE_STATEMENT_CACHE_SIZE) {
+          statements.delete(statements.keys().next().value!);
+        }
+        statements.set(source, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 function openSqlite(dataDir: string): Kysely<Database> {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = new SQLite(path.join(dataDir, 'showtrust.db'));
@@ -41,7 +68,9 @@ function openSqlite(dataDir: string): Kysely<Database> {
   file.pragma('synchronous = FULL');
   file.pragma('busy_timeout = 5000');
   file.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({ database: reusingStatements(file) }),
+  });
 }
 
 function openPostgres(
