@@ -12,9 +12,17 @@ export const ERROR_CODES = {
   route_not_found: { status: 404, title: 'No such route' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
+  idempotency_key_in_use: {
+    status: 409,
+    title: 'A request with this idempotency key is in progress',
+  },
   payload_too_large: { status: 413, title: 'Request body too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   validation_failed: { status: 422, title: 'Validation failed' },
+  idempotency_key_reused: {
+    status: 422,
+    title: 'Idempotency key already used for a different request',
+  },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal server error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },

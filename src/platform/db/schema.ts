@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * Table shapes shared by both dialects. Times are ISO 8601 UTC text (they sort as text),
  * booleans are 0/1 integers and JSON is text, so one query code serves SQLite and
@@ -23,6 +25,40 @@ export interface ApiKeyTable {
   last_used_at: string | null;
   expires_at: string | null;
   revoked_at: string | null;
+  /** Added by 0003: when a refusal of this key was last audited. Optional on insert. */
+  last_refused_at: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface AuditLogTable {
+  id: string;
+  workspace_id: string;
+  action: string;
+  /** `api_key`, `oauth_token`, `cli`, … : what kind of credential acted. */
+  actor_type: string;
+  actor_id: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  request_id: string | null;
+  ip: string | null;
+  /** JSON object of non-secret facts (a new status, a refused scope). */
+  details: string;
+  created_at: string;
+}
+
+export interface IdempotencyKeyTable {
+  credential_id: string;
+  idempotency_key: string;
+  /** SHA-256 of method, path and canonical body: the same key with another request is refused. */
+  fingerprint: string;
+  state: 'in_flight' | 'done';
+  status_code: number | null;
+  content_type: string | null;
+  /** The stored response body, encrypted with the secret box (it may hold a new secret). */
+  response_body: string | null;
+  /** An in-flight claim older than this was abandoned (a crash) and may be taken over. */
+  locked_until: string;
+  expires_at: string;
+  created_at: string;
 }
 
 export interface FormTable {
@@ -56,6 +92,9 @@ export interface TestimonialTable {
   consent_text: string | null;
   created_at: string;
   updated_at: string;
+  /** 1 when it came through a review request link, which only the contact's mailbox got. */
+  verified: number;
+  contact_id: string | null;
 }
 
 export interface TestimonialTagTable {
@@ -362,6 +401,8 @@ export interface OAuthSigningKeyTable {
 export interface Database {
   workspaces: WorkspaceTable;
   api_keys: ApiKeyTable;
+  audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeyTable;
   forms: FormTable;
   testimonials: TestimonialTable;
   testimonial_tags: TestimonialTagTable;

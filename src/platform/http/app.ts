@@ -8,6 +8,7 @@ import { ERROR_CODES } from '../errors.js';
 import { newId } from '../ids.js';
 import { installCors } from './cors.js';
 import { installErrorHandling } from './error-handler.js';
+import { installIdempotency } from './idempotency.js';
 import { installRateLimits } from './rate-limit.js';
 import { redactUrl } from '../redact.js';
 import { ProblemSchema } from './schemas.js';
@@ -77,6 +78,7 @@ export async function createHttpApp(services: Services, options: HttpAppOptions)
   await installCors(app);
   installErrorHandling(app);
   installRateLimits(app, services);
+  installIdempotency(app, services);
   app.addSchema(ProblemSchema);
 
   await app.register(swagger, {
