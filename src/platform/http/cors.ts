@@ -22,18 +22,21 @@ function isCrossOriginPath(url: string): boolean {
   return url.startsWith('/v1/') || url.startsWith('/public/');
 }
 
+// Built once: the delegator runs on every request, on the hot path of the widget feed.
+const OPEN_CORS = {
+  origin: '*',
+  credentials: false,
+  methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+  exposedHeaders: EXPOSED_HEADERS,
+  maxAge: 600,
+  strictPreflight: false,
+};
+const NO_CORS = { origin: false };
+
 export async function installCors(app: App): Promise<void> {
   await app.register(cors, {
     delegator: (request: FastifyRequest, callback) => {
-      if (!isCrossOriginPath(request.url)) return callback(null, { origin: false });
-      callback(null, {
-        origin: '*',
-        credentials: false,
-        methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-        exposedHeaders: EXPOSED_HEADERS,
-        maxAge: 600,
-        strictPreflight: false,
-      });
+      callback(null, isCrossOriginPath(request.url) ? OPEN_CORS : NO_CORS);
     },
   });
 }
