@@ -84,6 +84,8 @@ export interface FormPageInput {
   /** A message above the form, such as why a post was refused. */
   notice: string | null;
   token: string;
+  /** Where the form posts; `/f/<slug>` unless a review request link serves it. */
+  action?: string;
 }
 
 function fieldView(spec: FieldSpec, values: SubmissionValues, errors: Map<string, string>) {
@@ -98,7 +100,14 @@ function fieldView(spec: FieldSpec, values: SubmissionValues, errors: Map<string
   };
 }
 
-export function renderFormPage({ form, values, errors, notice, token }: FormPageInput): string {
+export function renderFormPage({
+  form,
+  values,
+  errors,
+  notice,
+  token,
+  action,
+}: FormPageInput): string {
   const byField = new Map(errors.map((e) => [e.field, e.message]));
   const failed = errors.length > 0 || notice !== null;
   return eta.render('@form', {
@@ -107,7 +116,7 @@ export function renderFormPage({ form, values, errors, notice, token }: FormPage
     heading: form.heading,
     prompt: form.prompt,
     consentText: form.consent_text,
-    action: `/f/${form.slug}`,
+    action: action ?? `/f/${form.slug}`,
     token,
     notice,
     summary: errors.map((e) => ({

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import type { Services } from '../platform/context.js';
 import type { RateLimiter } from '../platform/rate-limit.js';
-import { createTestimonial } from '../testimonials/service.js';
+import { createTestimonial, type TestimonialOrigin } from '../testimonials/service.js';
 import { verifyFormToken } from './form-token.js';
 import { isCrossSitePost } from './request-origin.js';
 import type { FormRow } from './store.js';
@@ -68,6 +68,7 @@ export async function submitForm(
   { services, limiter, log }: SubmitDeps,
   form: FormRow,
   request: SubmitRequest,
+  origin?: TestimonialOrigin,
 ): Promise<SubmitResult> {
   const { values, token, honeypotFilled } = readSubmission(request.body);
   const refuse = (
@@ -98,6 +99,6 @@ export async function submitForm(
   if (errors.length > 0) return refuse(422, null, errors);
 
   const input = toTestimonialInput(values, form);
-  await createTestimonial(services, form.workspace_id, input, 'form');
+  await createTestimonial(services, form.workspace_id, input, 'form', origin);
   return { accepted: true };
 }

@@ -29,6 +29,11 @@ export const TestimonialSchema = Type.Object(
     featured: Type.Boolean(),
     consent_given: Type.Boolean(),
     consent_text: Nullable(Type.String()),
+    verified: Type.Boolean({
+      description:
+        'Sent through a personal review request link, so the author controls the contact email.',
+    }),
+    contact_id: Nullable(Type.String({ description: 'The contact the review request went to.' })),
     created_at: Timestamp,
     updated_at: Timestamp,
   },

@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import type { Services } from '../platform/context.js';
+import type { Database } from '../platform/db/schema.js';
 import type { Executor } from '../platform/db/database.js';
 import { notFound, validationError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
@@ -60,7 +62,17 @@ export function buildTestimonialRow(
     consent_text: input.consent_given ? nullable(input.consent_text) : null,
     created_at: createdAt,
     updated_at: nowIso,
+    verified: 0,
+    contact_id: null,
   };
+}
+
+/** Where a testimonial came from when a review request link brought it (automations). */
+export interface TestimonialOrigin {
+  contactId: string;
+  verified: boolean;
+  /** Runs in the creating transaction before its events; throwing undoes the testimonial. */
+  onStored?: (trx: Transaction<Database>, testimonial: Testimonial) => Promise<void>;
 }
 
 /** Stores one testimonial and its `testimonial.created` event in one transaction. */
@@ -69,6 +81,7 @@ export async function createTestimonial(
   workspaceId: string,
   input: CreateTestimonialInput,
   source: TestimonialSource,
+  origin?: TestimonialOrigin,
 ): Promise<Testimonial> {
   const row = buildTestimonialRow(
     workspaceId,
@@ -76,6 +89,10 @@ export async function createTestimonial(
     source,
     new Date(services.clock.nowMs()).toISOString(),
   );
+  if (origin) {
+    row.contact_id = origin.contactId;
+    row.verified = origin.verified ? 1 : 0;
+  }
   const tags = input.tags ?? [];
 
   return services.transaction(async (trx) => {
@@ -83,6 +100,7 @@ export async function createTestimonial(
     await insertTestimonials(trx, [row], new Map([[row.id, tags]]));
     await bumpContentVersion(trx, workspaceId);
     const testimonial = toTestimonial(row, [...tags].sort());
+    await origin?.onStored?.(trx, testimonial);
     await services.outbox.record(trx, workspaceId, 'testimonial.created', testimonial);
     if (STATUS_EVENTS[row.status]) {
       await services.outbox.record(trx, workspaceId, STATUS_EVENTS[row.status]!, testimonial);

@@ -24,6 +24,8 @@ export function toTestimonial(row: TestimonialRow, tags: string[]): Testimonial 
     featured: row.featured === 1,
     consent_given: row.consent_given === 1,
     consent_text: row.consent_text,
+    verified: row.verified === 1,
+    contact_id: row.contact_id,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -70,6 +72,20 @@ export async function replaceTags(
   await executor
     .insertInto('testimonial_tags')
     .values(tags.map((tag) => ({ testimonial_id: id, workspace_id: workspaceId, tag })))
+    .execute();
+}
+
+/** Forgets a deleted contact on its testimonials; they stay, no longer verified. */
+export async function unlinkContact(
+  executor: Executor,
+  workspaceId: string,
+  contactId: string,
+): Promise<void> {
+  await executor
+    .updateTable('testimonials')
+    .set({ contact_id: null, verified: 0 })
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contactId)
     .execute();
 }
 

@@ -110,6 +110,7 @@ export async function listFeedTestimonials(
       'author_title',
       'author_company',
       'featured',
+      'verified',
       'created_at',
     ])
     .where(shownBy(workspaceId, settings))
@@ -117,7 +118,11 @@ export async function listFeedTestimonials(
     .orderBy('id', 'desc')
     .limit(settings.limit)
     .execute();
-  return rows.map((row) => ({ ...row, featured: row.featured === 1 }));
+  return rows.map((row) => ({
+    ...row,
+    featured: row.featured === 1,
+    verified: row.verified === 1,
+  }));
 }
 
 export interface RatingTotals {

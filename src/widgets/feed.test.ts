@@ -14,6 +14,7 @@ const PUBLIC_FIELDS = [
   'rating',
   'text',
   'title',
+  'verified',
 ];
 
 describe.each(dialects)('public widget feed (%s)', (dialect) => {
@@ -120,6 +121,7 @@ describe.each(dialects)('public widget feed (%s)', (dialect) => {
       author_title: 'CTO',
       author_company: 'Acme',
       featured: true,
+      verified: false,
       created_at: '2025-01-01T00:00:00.000Z',
     });
     for (const item of body.testimonials) expect(Object.keys(item).sort()).toEqual(PUBLIC_FIELDS);

@@ -98,6 +98,11 @@ export const PublicTestimonialSchema = Type.Object({
   author_title: Nullable(Type.String()),
   author_company: Nullable(Type.String()),
   featured: Type.Boolean(),
+  // Optional in the type only so the embed's reader compiles before it shows the mark;
+  // the feed always sends it.
+  verified: Type.Optional(
+    Type.Boolean({ description: 'Came through a review request: a verified customer.' }),
+  ),
   created_at: Timestamp,
 });
 export type PublicTestimonial = Static<typeof PublicTestimonialSchema>;
