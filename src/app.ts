@@ -1,10 +1,16 @@
+import { accountRoutes } from './accounts/routes.js';
+import { installAuditTrail } from './audit/audit-trail.js';
+import { auditRoutes } from './audit/routes.js';
+import { apiKeyRoutes } from './auth/api-key-routes.js';
 import { eventRoutes } from './events/routes.js';
 import { formRoutes } from './forms/routes.js';
 import type { Services } from './platform/context.js';
 import { emailRoutes } from './platform/mail/routes.js';
 import { createHttpApp, type Feature } from './platform/http/app.js';
 import type { App } from './platform/http/types.js';
+import { metricsRoutes } from './platform/metrics-route.js';
 import { testimonialRoutes } from './testimonials/routes.js';
+import { openapiWebhooks } from './webhooks/event-types-doc.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { registerWebhookWorkers } from './webhooks/worker.js';
 import { widgetRoutes } from './widgets/routes.js';
@@ -16,8 +22,15 @@ export const FEATURES: Feature[] = [
   widgetRoutes,
   webhookRoutes,
   eventRoutes,
+  metricsRoutes,
   emailRoutes,
+  apiKeyRoutes,
+  auditRoutes,
+  accountRoutes,
 ];
+
+/** Hooks over every route: admin writes are recorded in the audit log. */
+export const HOOKS = [installAuditTrail];
 
 /** Jobs and event subscribers each feature contributes, wired once per process. */
 export function registerWorkers(services: Services): void {
@@ -26,5 +39,9 @@ export function registerWorkers(services: Services): void {
 
 export async function buildApp(services: Services): Promise<App> {
   registerWorkers(services);
-  return createHttpApp(services, { features: FEATURES });
+  return createHttpApp(services, {
+    features: FEATURES,
+    hooks: HOOKS,
+    openapiExtras: { webhooks: openapiWebhooks() },
+  });
 }

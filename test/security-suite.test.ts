@@ -52,6 +52,18 @@ const FIXTURES: Record<string, Fixture> = {
       post(t, '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hook', events: ['*'] }),
     patch: { description: 'Renamed by B' },
   },
+  'api-keys': {
+    create: (t) => post(t, '/v1/api-keys', { name: 'A key', scopes: ['testimonials:read'] }),
+    patch: {},
+  },
+  'audit-log': {
+    create: async (t) => {
+      await post(t, '/v1/widgets', { name: 'Audited widget', kind: 'grid' });
+      const list = await t.app.inject({ url: '/v1/audit-log?limit=1', headers: t.auth() });
+      return list.json().data[0].id;
+    },
+    patch: {},
+  },
   events: {
     create: async (t) => {
       await post(t, '/v1/testimonials', { text: 'makes an event', author_name: 'A' });

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Services } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
-import { authenticateApiKey, type Principal } from './api-keys.js';
+import { authenticateApiKey, recordKeyRefusal, type Principal } from './api-keys.js';
 import { grants, type Scope } from './scopes.js';
 
 declare module 'fastify' {
@@ -37,10 +37,12 @@ export function authenticator(services: Pick<Services, 'db' | 'clock'>) {
       if (!token)
         throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
 
-      const principal = await authenticateApiKey(services, token);
+      const use = { requestId: request.id, ip: request.ip };
+      const principal = await authenticateApiKey(services, token, use);
       if (!principal)
         throw new AppError('unauthorized', 'The API key is invalid, expired or revoked.');
       if (!grants(principal.scopes, scope)) {
+        await recordKeyRefusal(services, principal, { reason: 'missing_scope', scope }, use);
         throw new AppError('forbidden', `This credential lacks the "${scope}" scope.`);
       }
       request.principal = principal;

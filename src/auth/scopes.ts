@@ -7,6 +7,9 @@ export const SCOPES = [
   'widgets:write',
   'webhooks:read',
   'webhooks:write',
+  'api_keys:read',
+  'api_keys:write',
+  'audit_log:read',
   'emails:read',
   'contacts:read',
   'contacts:write',
@@ -18,6 +21,8 @@ export const SCOPES = [
   'review-requests:write',
   'connections:read',
   'connections:write',
+  'oauth_apps:read',
+  'oauth_apps:write',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   event: 'evt',
   job: 'job',
   request: 'req',
+  auditEntry: 'aud',
   email: 'eml',
   contact: 'con',
   customerEvent: 'cev',
@@ -21,6 +22,11 @@ export const ID_PREFIXES = {
   ruleRun: 'run',
   reviewRequest: 'rvq',
   emailTemplate: 'etp',
+  user: 'usr',
+  session: 'ses',
+  invitation: 'inv',
+  passwordReset: 'pwr',
+  oauthApp: 'oap',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -20,6 +20,8 @@ export interface HttpAppOptions {
   features: Feature[];
   /** Extra OpenAPI fields a feature contributes, such as outgoing webhooks. */
   openapiExtras?: Record<string, unknown>;
+  /** Hooks over every route (the audit trail), installed before any feature's routes. */
+  hooks?: ((app: App, services: Services) => void)[];
 }
 
 function serializeRequest(request: FastifyRequest) {
@@ -79,6 +81,7 @@ export async function createHttpApp(services: Services, options: HttpAppOptions)
   installErrorHandling(app);
   installRateLimits(app, services);
   installIdempotency(app, services);
+  for (const install of options.hooks ?? []) install(app, services);
   app.addSchema(ProblemSchema);
 
   await app.register(swagger, {
