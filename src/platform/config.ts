@@ -48,6 +48,15 @@ export interface Config {
     /** Connection, greeting and socket timeout of one SMTP attempt. */
     timeoutMs: number;
   };
+  accounts: {
+    /** A session ends this long after sign-in, however active. */
+    sessionMaxAgeMs: number;
+    /** A session ends after this long without a request. */
+    sessionIdleMs: number;
+    /** Sign-in attempts per account, and per IP address, in each 15-minute window. */
+    loginAttemptsPerAccount: number;
+    loginAttemptsPerIp: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -161,6 +170,12 @@ export function parseConfig(env: Env = process.env): Config {
       smtpUrl: readUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']),
       from: readMailFrom(env),
       timeoutMs: readInt(env, 'SMTP_TIMEOUT_MS', 15_000, 100, 120_000),
+    },
+    accounts: {
+      sessionMaxAgeMs: readInt(env, 'SESSION_MAX_AGE_HOURS', 168, 1, 8760) * 3_600_000,
+      sessionIdleMs: readInt(env, 'SESSION_IDLE_MINUTES', 720, 5, 525_600) * 60_000,
+      loginAttemptsPerAccount: readInt(env, 'LOGIN_ATTEMPTS_PER_ACCOUNT', 10, 1, 10_000),
+      loginAttemptsPerIp: readInt(env, 'LOGIN_ATTEMPTS_PER_IP', 100, 1, 1_000_000),
     },
   };
 }
