@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURES } from '../src/app.js';
 import { ERROR_CODES } from '../src/platform/errors.js';
-import { createHttpApp } from '../src/platform/http/app.js';
+import { createHttpApp, listRoutes } from '../src/platform/http/app.js';
 import { createTestContext, testDialects, type TestContext } from './support/harness.js';
 
 const dialects = await testDialects();
@@ -129,6 +129,66 @@ describe.each(dialects)('API conventions (%s)', (dialect) => {
     const docs = await t.app.inject({ url: '/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('swagger');
+  });
+
+  it('C25: no route pairs a foreign origin with credentials; the widget feed answers *', async () => {
+    const evil = 'https://evil.example';
+    const ownOrigin = new URL(t.services.config.publicUrl).origin;
+    const concrete = (url: string) =>
+      url
+        .replace(':id', t.widgetId)
+        .replace(/:[a-z_]+/gi, 'x')
+        .replace('*', 'anything');
+    const routes = listRoutes(t.app).filter((r) => r.method !== 'HEAD');
+    expect(routes.length).toBeGreaterThan(30);
+
+    for (const route of routes) {
+      const url = concrete(route.url);
+      const withBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
+      const answers = await Promise.all([
+        t.app.inject({
+          method: route.method as 'GET',
+          url,
+          // Credentials as a page sends them (a cookie), never a key: nothing here changes data.
+          headers: { origin: evil, cookie: 'session=stolen' },
+          ...(withBody ? { payload: {} } : {}),
+        }),
+        t.app.inject({
+          method: 'OPTIONS',
+          url,
+          headers: {
+            origin: evil,
+            'access-control-request-method': route.method === 'OPTIONS' ? 'GET' : route.method,
+            'access-control-request-headers': 'authorization, content-type',
+          },
+        }),
+      ]);
+      for (const res of answers) {
+        const allowOrigin = res.headers['access-control-allow-origin'];
+        const credentials = res.headers['access-control-allow-credentials'];
+        const foreignWithCredentials =
+          credentials === 'true' && allowOrigin !== undefined && allowOrigin !== ownOrigin;
+        expect([route.method, route.url, foreignWithCredentials]).toEqual([
+          route.method,
+          route.url,
+          false,
+        ]);
+        if (allowOrigin !== undefined && allowOrigin !== '*') {
+          expect([route.url, String(res.headers.vary)]).toEqual([
+            route.url,
+            expect.stringMatching(/origin/i),
+          ]);
+        }
+      }
+    }
+
+    const feed = await t.app.inject({
+      url: `/public/v1/widgets/${t.widgetId}`,
+      headers: { origin: evil, cookie: 'session=stolen' },
+    });
+    expect(feed.statusCode).toBe(200);
+    expect(feed.headers['access-control-allow-origin']).toBe('*');
+    expect(feed.headers['access-control-allow-credentials']).toBeUndefined();
   });
 
   it('hides internal error text in a 500 and keeps secrets out of the logs (C07)', async () => {

@@ -8,8 +8,11 @@ const USAGE = `Usage: showtrust <command> [options]
 
 Commands:
   serve                                  start the server (what npm start runs)
-  api-keys create --name NAME [--scopes a,b] [--workspace ID]
+  api-keys create --name NAME [--scopes a,b] [--expires-at ISO-8601] [--workspace ID]
                                          create an API key and print its secret
+  api-keys list [--workspace ID]         list keys (prefix and last four only)
+  api-keys revoke KEY_ID [--workspace ID]
+                                         revoke a key at once
   import FILE [--map col=field,...] [--ignore col,...] [--status approved|pending]
               [--workspace ID] [--form SLUG]
                                          import testimonials from CSV or JSON Lines

@@ -42,6 +42,8 @@ export interface ServerProcess {
   url: string;
   /** Everything printed on stdout so far. */
   output(): string;
+  /** Everything printed on stderr so far. */
+  errors(): string;
   /** The API key printed on first start, if this was one. */
   apiKey: string | undefined;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -80,6 +82,7 @@ export function startServerProcess(
         child,
         url,
         output: () => stdout,
+        errors: () => stderr,
         apiKey: /^\s*(st_live_\w+)\s*$/m.exec(stdout)?.[1],
         stop(signal = 'SIGTERM') {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
