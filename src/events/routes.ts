@@ -3,6 +3,8 @@ import { workspaceOf } from '../auth/authenticate.js';
 import { notFound } from '../platform/errors.js';
 import { IdParams, authProblems, listOf } from '../platform/http/schemas.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
+import { ListDeliveriesQuery, WebhookDeliverySchema } from '../webhooks/schema.js';
+import { listEventDeliveries } from '../webhooks/service.js';
 import { EventSchema, ListEventsQuery } from './schema.js';
 import { findEvent, listEvents } from './store.js';
 
@@ -13,6 +15,7 @@ const One = Type.Ref(EventSchema);
 /** The event log (`/v1/events`): every event the outbox recorded, as webhooks deliver it. */
 export async function eventRoutes(app: App, { services, requireScope }: RouteDeps) {
   app.addSchema(EventSchema);
+  app.addSchema(WebhookDeliverySchema);
   const read = requireScope('webhooks:read');
 
   app.get(
@@ -49,6 +52,28 @@ export async function eventRoutes(app: App, { services, requireScope }: RouteDep
       const event = await findEvent(services.db.kysely, workspaceOf(request), request.params.id);
       if (!event) throw notFound('event');
       return event;
+    },
+  );
+
+  app.get(
+    '/v1/events/:id/deliveries',
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        security,
+        summary: "An event's deliveries to every endpoint, newest first, each with every attempt",
+        params: IdParams,
+        querystring: ListDeliveriesQuery,
+        response: { 200: listOf(Type.Ref(WebhookDeliverySchema)), ...authProblems },
+      },
+    },
+    async (request) => {
+      const workspaceId = workspaceOf(request);
+      const { id } = request.params;
+      if (!(await findEvent(services.db.kysely, workspaceId, id))) throw notFound('event');
+      const page = await listEventDeliveries(services, workspaceId, id, request.query);
+      return { object: 'list' as const, ...page };
     },
   );
 }

@@ -21,6 +21,16 @@ export interface Config {
     allowHttp: boolean;
     allowPrivate: boolean;
     timeoutMs: number;
+    /** Attempts in flight per endpoint, across every process. */
+    endpointConcurrency: number;
+    /** Pending deliveries an endpoint may have; events beyond it are recorded as failed. */
+    maxPendingPerEndpoint: number;
+  };
+  metrics: {
+    /** Bearer token /metrics demands; unset (and not public) means /metrics is off. */
+    token: string | undefined;
+    /** Serve /metrics without a token (METRICS_PUBLIC=true), for a private network. */
+    public: boolean;
   };
   jobs: {
     pollIntervalMs: number;
@@ -113,6 +123,14 @@ function readMailFrom(env: Env): string {
   return from;
 }
 
+function readMetrics(env: Env): Config['metrics'] {
+  const token = env.METRICS_TOKEN || undefined;
+  if (token !== undefined && !/^[\x21-\x7e]{16,256}$/.test(token)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be 16 to 256 visible ASCII characters');
+  }
+  return { token, public: readBool(env, 'METRICS_PUBLIC', false) };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function parseConfig(env: Env = process.env): Config {
@@ -152,7 +170,16 @@ export function parseConfig(env: Env = process.env): Config {
       allowHttp: readBool(env, 'WEBHOOKS_ALLOW_HTTP', false),
       allowPrivate: readBool(env, 'WEBHOOKS_ALLOW_PRIVATE', false),
       timeoutMs,
+      endpointConcurrency: readInt(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 4, 1, 64),
+      maxPendingPerEndpoint: readInt(
+        env,
+        'WEBHOOK_MAX_PENDING_PER_ENDPOINT',
+        10_000,
+        1,
+        10_000_000,
+      ),
     },
+    metrics: readMetrics(env),
     jobs: {
       pollIntervalMs: readInt(env, 'JOB_POLL_INTERVAL_MS', 500, 10, 60_000),
       leaseMs,

@@ -3,7 +3,6 @@ import type { Services } from '../platform/context.js';
 import type { Executor } from '../platform/db/database.js';
 import { newId } from '../platform/ids.js';
 import { enqueueJob, type JobHandler, type JobRetry } from '../platform/jobs.js';
-import type { Clock } from '../platform/time.js';
 import {
   findDeliveryRow,
   loadDeliveryWork,
@@ -19,7 +18,11 @@ import {
   type AttemptOutcome,
   type OutgoingWebhook,
 } from './sender.js';
-import { signPayload } from './signing.js';
+import { noteEndpointHealth } from './endpoint-health.js';
+import { takeRateSlot } from './endpoint-rate-limit.js';
+import type { WebhookMetrics } from './metrics.js';
+import { signingSecrets } from './secret-rotation.js';
+import { signatureHeader } from './signing.js';
 
 export const DELIVER_JOB = 'webhook.deliver';
 export const USER_AGENT = 'ShowTrust-Webhooks/1';
@@ -28,15 +31,27 @@ interface DeliverPayload {
   delivery_id: string;
 }
 
-/** Queues one attempt at a delivery, in the caller's transaction. */
+export type DeliveryScheduling = Pick<Services, 'clock' | 'config'>;
+
+/**
+ * Queues one attempt at a delivery, in the caller's transaction. The job belongs to its
+ * endpoint's group, so at most WEBHOOK_ENDPOINT_CONCURRENCY attempts at one endpoint run
+ * at once, in every process together, and the rest of the queue flows past it.
+ */
 export async function enqueueDelivery(
   executor: Executor,
-  clock: Clock,
-  deliveryId: string,
+  services: DeliveryScheduling,
+  delivery: { id: string; endpointId: string },
   runAtMs?: number,
 ): Promise<string> {
-  const payload: DeliverPayload = { delivery_id: deliveryId };
-  return enqueueJob(executor, clock, DELIVER_JOB, payload, runAtMs);
+  const payload: DeliverPayload = { delivery_id: delivery.id };
+  const group = { key: delivery.endpointId, limit: services.config.webhooks.endpointConcurrency };
+  return enqueueJob(executor, services.clock, DELIVER_JOB, payload, runAtMs, group);
+}
+
+/** The exact bytes of a message body: `{type, timestamp, data}` as UTF-8 JSON. */
+export function encodeWebhookBody(type: string, timestamp: string, data: unknown): Buffer {
+  return Buffer.from(JSON.stringify({ type, timestamp, data }), 'utf8');
 }
 
 /**
@@ -44,32 +59,37 @@ export async function enqueueDelivery(
  * every retry and for every endpoint; the timestamp and signature are fresh each time.
  */
 export function buildWebhookMessage(
-  work: DeliveryWork,
-  secret: string,
+  message: { url: string; eventId: string; body: Buffer },
+  secrets: readonly string[],
   timestampSec: number,
 ): OutgoingWebhook {
-  const payload = {
-    type: work.event_type,
-    timestamp: work.event_created_at,
-    data: JSON.parse(work.event_data) as unknown,
-  };
-  const body = Buffer.from(JSON.stringify(payload), 'utf8');
+  const { url, eventId, body } = message;
   return {
-    url: work.url,
+    url,
     body,
     headers: {
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
-      'webhook-id': work.event_id,
+      'webhook-id': eventId,
       'webhook-timestamp': String(timestampSec),
-      'webhook-signature': signPayload(secret, work.event_id, timestampSec, body),
+      'webhook-signature': signatureHeader(secrets, eventId, timestampSec, body),
     },
+  };
+}
+
+function messageFor(work: DeliveryWork) {
+  const data = JSON.parse(work.event_data) as unknown;
+  return {
+    url: work.url,
+    eventId: work.event_id,
+    body: encodeWebhookBody(work.event_type, work.event_created_at, data),
   };
 }
 
 export interface DeliveryHandlerOptions {
   dispatcher: Dispatcher;
   jitter: Jitter;
+  metrics: WebhookMetrics;
 }
 
 /** After a lost race with another worker, follow whatever that worker recorded. */
@@ -111,7 +131,9 @@ function logOutcome(
   work: DeliveryWork,
   plan: AttemptPlan,
   outcome: AttemptOutcome,
+  metrics: WebhookMetrics,
 ) {
+  metrics.observeAttempt(outcome, plan.status);
   const fields = {
     deliveryId: work.id,
     endpointId: work.endpoint_id,
@@ -130,13 +152,13 @@ async function recordOutcome(
   work: DeliveryWork,
   startedAtMs: number,
   outcome: AttemptOutcome,
-  jitter: Jitter,
+  options: DeliveryHandlerOptions,
 ): Promise<JobRetry | void> {
-  const plan = planAfter(work, outcome, services.clock.nowMs(), jitter);
+  const plan = planAfter(work, outcome, services.clock.nowMs(), options.jitter);
   const { retryAtMs } = plan;
 
-  const recorded = await services.transaction((trx) =>
-    recordAttempt(trx, {
+  const recorded = await services.transaction(async (trx) => {
+    const stored = await recordAttempt(trx, {
       status: plan.status,
       nextAttemptAt: retryAtMs === undefined ? null : new Date(retryAtMs).toISOString(),
       attempt: {
@@ -151,19 +173,25 @@ async function recordOutcome(
         response_excerpt: outcome.responseExcerpt,
         created_at: new Date(startedAtMs).toISOString(),
       },
-    }),
-  );
+    });
+    if (stored) {
+      const attempt = { endpointId: work.endpoint_id, kind: work.kind, outcome };
+      await noteEndpointHealth(trx, services, { ...attempt, attemptAtMs: startedAtMs });
+    }
+    return stored;
+  });
   if (!recorded) return currentPlan(services, work.id);
 
-  logOutcome(services, work, plan, outcome);
+  logOutcome(services, work, plan, outcome, options.metrics);
   return retryAtMs === undefined ? undefined : { retryAtMs };
 }
 
 /**
  * One attempt per job run. A finished or deleted delivery ends the job; a delivery of a
  * disabled endpoint is parked (stays pending without a job) until the endpoint is
- * re-enabled; otherwise the attempt is sent, recorded, and the job comes back for the
- * next scheduled attempt.
+ * re-enabled; an endpoint over its rate limit sends it in the next second; otherwise the
+ * attempt is sent, signed with every live secret, recorded, and the job comes back for
+ * the next scheduled attempt.
  */
 export function createDeliveryHandler(
   services: Services,
@@ -178,14 +206,21 @@ export function createDeliveryHandler(
       return;
     }
 
+    if (work.rate_limit_per_second !== null) {
+      const nowMs = services.clock.nowMs();
+      const limit = work.rate_limit_per_second;
+      const nextWindowMs = await takeRateSlot(services.db.kysely, work.endpoint_id, limit, nowMs);
+      if (nextWindowMs !== undefined) return { retryAtMs: nextWindowMs };
+    }
+
     const startedAtMs = services.clock.nowMs();
-    const secret = services.secrets.decrypt(work.secret_encrypted);
-    const message = buildWebhookMessage(work, secret, Math.floor(startedAtMs / 1000));
+    const secrets = signingSecrets(work, startedAtMs, (sealed) => services.secrets.decrypt(sealed));
+    const message = buildWebhookMessage(messageFor(work), secrets, Math.floor(startedAtMs / 1000));
     const outcome = await sendWebhook(
       options.dispatcher,
       message,
       services.config.webhooks.timeoutMs,
     );
-    return recordOutcome(services, work, startedAtMs, outcome, options.jitter);
+    return recordOutcome(services, work, startedAtMs, outcome, options);
   };
 }

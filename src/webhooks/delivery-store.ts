@@ -39,8 +39,12 @@ export async function loadDeliveryWork(executor: Executor, deliveryId: string) {
       'd.status',
       'd.attempt_count',
       'e.url',
+      'e.kind',
       'e.enabled',
+      'e.rate_limit_per_second',
       'e.secret_encrypted',
+      'e.previous_secret_encrypted',
+      'e.previous_secret_expires_at',
       'ev.id as event_id',
       'ev.type as event_type',
       'ev.data as event_data',
@@ -134,6 +138,60 @@ export async function resumeParkedDeliveries(
   return rows.map((row) => row.id);
 }
 
+/**
+ * Makes a finished (succeeded or failed) delivery pending again, due now, for an
+ * operator's retry or recovery. False when it is pending already, so no second job runs.
+ */
+export async function requeueDelivery(
+  executor: Executor,
+  deliveryId: string,
+  nowIso: string,
+): Promise<boolean> {
+  const updated = await executor
+    .updateTable('webhook_deliveries')
+    .set({ status: 'pending', next_attempt_at: nowIso, updated_at: nowIso })
+    .where('id', '=', deliveryId)
+    .where('status', '<>', 'pending')
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** An endpoint's failed deliveries of events since a time, oldest first. */
+export async function failedDeliveryIdsSince(
+  executor: Executor,
+  endpointId: string,
+  sinceIso: string,
+): Promise<string[]> {
+  const rows = await executor
+    .selectFrom('webhook_deliveries')
+    .select('id')
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'failed')
+    .where('created_at', '>=', sinceIso)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Pending deliveries per endpoint (parked ones included): what the queue cap counts. */
+export async function countPending(
+  executor: Executor,
+  endpointIds: string[],
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (endpointIds.length === 0) return counts;
+  const rows = await executor
+    .selectFrom('webhook_deliveries')
+    .select(['endpoint_id', (eb) => eb.fn.countAll<string | number>().as('pending')])
+    .where('endpoint_id', 'in', endpointIds)
+    .where('status', '=', 'pending')
+    .groupBy('endpoint_id')
+    .execute();
+  for (const row of rows) counts.set(row.endpoint_id, Number(row.pending));
+  return counts;
+}
+
 async function attemptsFor(
   executor: Executor,
   deliveryIds: string[],
@@ -159,10 +217,19 @@ async function attemptsFor(
   return byDelivery;
 }
 
-/** An endpoint's deliveries, newest first, each with its attempts in order. */
+/** Which deliveries a list shows: one endpoint's, or one event's across its workspace's endpoints. */
+export type DeliveryScope = { endpointId: string } | { workspaceId: string; eventId: string };
+
+function inScope(row: DeliveryRow, scope: DeliveryScope): boolean {
+  return 'endpointId' in scope
+    ? row.endpoint_id === scope.endpointId
+    : row.workspace_id === scope.workspaceId && row.event_id === scope.eventId;
+}
+
+/** Deliveries newest first, each with its attempts in order. */
 export async function listDeliveries(
   executor: Executor,
-  endpointId: string,
+  scope: DeliveryScope,
   filter: ListDeliveriesFilter,
 ): Promise<{ data: WebhookDelivery[]; has_more: boolean }> {
   const limit = filter.limit ?? 20;
@@ -170,13 +237,18 @@ export async function listDeliveries(
     .selectFrom('webhook_deliveries as d')
     .innerJoin('events as ev', 'ev.id', 'd.event_id')
     .selectAll('d')
-    .select('ev.type as event_type')
-    .where('d.endpoint_id', '=', endpointId);
+    .select('ev.type as event_type');
+  query =
+    'endpointId' in scope
+      ? query.where('d.endpoint_id', '=', scope.endpointId)
+      : query
+          .where('d.workspace_id', '=', scope.workspaceId)
+          .where('d.event_id', '=', scope.eventId);
 
   if (filter.status) query = query.where('d.status', '=', filter.status);
   if (filter.starting_after) {
     const cursor = await findDeliveryRow(executor, filter.starting_after);
-    if (!cursor || cursor.endpoint_id !== endpointId) {
+    if (!cursor || !inScope(cursor, scope)) {
       throw validationError('starting_after', 'is not the id of a delivery in this list');
     }
     query = query.where('d.id', '<', cursor.id);
@@ -191,17 +263,44 @@ export async function listDeliveries(
     executor,
     page.map((row) => row.id),
   );
-  const data = page.map((row) => ({
+  const data = page.map((row) => toDelivery(row, attempts.get(row.id) ?? []));
+  return { data, has_more: rows.length > limit };
+}
+
+export function toDelivery(
+  row: DeliveryRow & { event_type: string },
+  attempts: WebhookAttempt[],
+): WebhookDelivery {
+  return {
     id: row.id,
-    object: 'webhook_delivery' as const,
+    object: 'webhook_delivery',
+    endpoint_id: row.endpoint_id,
     event_id: row.event_id,
     event_type: row.event_type,
     status: row.status as DeliveryStatus,
     attempt_count: row.attempt_count,
     next_attempt_at: row.next_attempt_at,
     last_status_code: row.last_status_code,
-    attempts: attempts.get(row.id) ?? [],
+    last_error: row.last_error,
+    attempts,
     created_at: row.created_at,
-  }));
-  return { data, has_more: rows.length > limit };
+  };
+}
+
+/** One delivery as the API shows it, or undefined when it is not in the scope. */
+export async function getDelivery(
+  executor: Executor,
+  scope: DeliveryScope,
+  deliveryId: string,
+): Promise<WebhookDelivery | undefined> {
+  const row = await executor
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('events as ev', 'ev.id', 'd.event_id')
+    .selectAll('d')
+    .select('ev.type as event_type')
+    .where('d.id', '=', deliveryId)
+    .executeTakeFirst();
+  if (!row || !inScope(row, scope)) return undefined;
+  const attempts = await attemptsFor(executor, [row.id]);
+  return toDelivery(row, attempts.get(row.id) ?? []);
 }

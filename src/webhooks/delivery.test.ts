@@ -502,12 +502,14 @@ describe.each(dialects)('webhook delivery (%s)', (dialect) => {
     expect(all.data[0]).toEqual({
       id: expect.stringMatching(/^whd_[0-9a-z]{26}$/),
       object: 'webhook_delivery',
+      endpoint_id: endpoint.id,
       event_id: receiver.received[2]!.headers['webhook-id'],
       event_type: 'testimonial.created',
       status: 'pending',
       attempt_count: 1,
       next_attempt_at: new Date(clock.nowMs() + 5 * SECOND).toISOString(),
       last_status_code: 500,
+      last_error: null,
       attempts: [
         {
           attempt: 1,

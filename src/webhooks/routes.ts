@@ -18,14 +18,20 @@ import {
   listEndpointDeliveries,
   updateEndpoint,
 } from './service.js';
+import { hookRoutes } from './hook-routes.js';
+import { webhookOperationRoutes } from './operation-routes.js';
 import { listEndpoints } from './store.js';
 
 const tags = ['webhooks'];
 const security = [{ apiKey: [] }];
 const One = Type.Ref(WebhookEndpointSchema);
 
-/** Webhook endpoints API (`/v1/webhook-endpoints`) and their deliveries. */
-export async function webhookRoutes(app: App, { services, requireScope }: RouteDeps) {
+/**
+ * Webhook endpoints API (`/v1/webhook-endpoints`) and their deliveries, the operator
+ * actions and event type catalogue, and REST hooks (`/v1/hooks`).
+ */
+export async function webhookRoutes(app: App, deps: RouteDeps) {
+  const { services, requireScope } = deps;
   app.addSchema(WebhookEndpointSchema);
   app.addSchema(CreatedWebhookEndpointSchema);
   app.addSchema(WebhookDeliverySchema);
@@ -134,4 +140,7 @@ export async function webhookRoutes(app: App, { services, requireScope }: RouteD
       return { object: 'list' as const, ...page };
     },
   );
+
+  await webhookOperationRoutes(app, deps);
+  await hookRoutes(app, deps);
 }

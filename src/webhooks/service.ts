@@ -10,6 +10,7 @@ import { DEFAULT_EVENT_FILTER, isValidEventPattern } from './event-types.js';
 import type {
   CreateWebhookEndpointInput,
   CreatedWebhookEndpoint,
+  EndpointKind,
   ListDeliveriesFilter,
   UpdateWebhookEndpointInput,
   WebhookDelivery,
@@ -27,7 +28,7 @@ import {
 import { validateEndpointUrl } from './url-policy.js';
 
 /** Every filter entry must be a catalogued type or wildcard; each bad one is named. */
-function checkEventFilter(events: readonly string[]): string {
+export function checkEventFilter(events: readonly string[]): string {
   const errors: FieldError[] = events.flatMap((pattern, i) =>
     isValidEventPattern(pattern)
       ? []
@@ -40,7 +41,7 @@ function checkEventFilter(events: readonly string[]): string {
   return JSON.stringify(events);
 }
 
-async function requireEndpoint(
+export async function requireEndpoint(
   executor: Executor,
   workspaceId: string,
   id: string,
@@ -55,6 +56,7 @@ export async function createEndpoint(
   services: Services,
   workspaceId: string,
   input: CreateWebhookEndpointInput,
+  kind: EndpointKind = 'endpoint',
 ): Promise<CreatedWebhookEndpoint> {
   const url = validateEndpointUrl(input.url, services.config.webhooks);
   const events = checkEventFilter(input.events ?? DEFAULT_EVENT_FILTER);
@@ -72,8 +74,8 @@ export async function createEndpoint(
     enabled: 1,
     created_at: now,
     updated_at: now,
-    kind: 'endpoint',
-    rate_limit_per_second: null,
+    kind,
+    rate_limit_per_second: input.rate_limit_per_second ?? null,
     rate_window_start: null,
     rate_window_count: 0,
     previous_secret_encrypted: null,
@@ -94,8 +96,9 @@ export async function getEndpoint(
 }
 
 /**
- * Changes an endpoint. Re-enabling it resumes the deliveries that were parked while it
- * was disabled; events that happened meanwhile were never queued for it.
+ * Changes an endpoint. Re-enabling it starts a fresh failure window and resumes the
+ * deliveries that were parked while it was disabled; events that happened meanwhile
+ * were never queued for it.
  */
 export async function updateEndpoint(
   services: Services,
@@ -109,14 +112,24 @@ export async function updateEndpoint(
     changes.url = validateEndpointUrl(input.url, services.config.webhooks);
   if (input.events !== undefined) changes.events = checkEventFilter(input.events);
   if (input.description !== undefined) changes.description = input.description.trim();
-  if (input.enabled !== undefined) changes.enabled = input.enabled ? 1 : 0;
+  if (input.rate_limit_per_second !== undefined) {
+    changes.rate_limit_per_second = input.rate_limit_per_second;
+  }
 
   return services.transaction(async (trx) => {
     const before = await requireEndpoint(trx, workspaceId, id);
+    if (input.enabled === false && before.enabled === 1) {
+      Object.assign(changes, { enabled: 0, disabled_reason: 'manual' });
+    }
+    const reEnabled = input.enabled === true && before.enabled === 0;
+    if (reEnabled)
+      Object.assign(changes, { enabled: 1, disabled_reason: null, failing_since: null });
     await updateEndpointRow(trx, id, changes);
-    if (before.enabled === 0 && changes.enabled === 1) {
+    if (reEnabled) {
       const resumed = await resumeParkedDeliveries(trx, id, now);
-      for (const deliveryId of resumed) await enqueueDelivery(trx, services.clock, deliveryId);
+      for (const deliveryId of resumed) {
+        await enqueueDelivery(trx, services, { id: deliveryId, endpointId: id });
+      }
     }
     return toEndpoint({ ...before, ...changes } as EndpointRow);
   });
@@ -143,5 +156,15 @@ export async function listEndpointDeliveries(
 ): Promise<{ data: WebhookDelivery[]; has_more: boolean }> {
   const executor = services.db.kysely;
   await requireEndpoint(executor, workspaceId, endpointId);
-  return listDeliveries(executor, endpointId, filter);
+  return listDeliveries(executor, { endpointId }, filter);
+}
+
+/** One event's deliveries to the workspace's endpoints; the caller has checked the event. */
+export async function listEventDeliveries(
+  services: Services,
+  workspaceId: string,
+  eventId: string,
+  filter: ListDeliveriesFilter,
+): Promise<{ data: WebhookDelivery[]; has_more: boolean }> {
+  return listDeliveries(services.db.kysely, { workspaceId, eventId }, filter);
 }

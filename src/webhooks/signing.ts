@@ -31,3 +31,16 @@ export function signPayload(
     .digest('base64');
   return `${SIGNATURE_VERSION},${digest}`;
 }
+
+/**
+ * The `webhook-signature` value: one `v1,…` per secret, space-separated, so a receiver
+ * holding either secret of a rotation verifies (Standard Webhooks allows several).
+ */
+export function signatureHeader(
+  secrets: readonly string[],
+  messageId: string,
+  timestampSec: number,
+  body: Buffer,
+): string {
+  return secrets.map((secret) => signPayload(secret, messageId, timestampSec, body)).join(' ');
+}

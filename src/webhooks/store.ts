@@ -2,7 +2,8 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../platform/db/database.js';
 import type { WebhookEndpointTable } from '../platform/db/schema.js';
 import { validationError } from '../platform/errors.js';
-import type { ListWebhookEndpointsFilter, WebhookEndpoint } from './schema.js';
+import type { DisabledReason } from './endpoint-health.js';
+import type { EndpointKind, ListWebhookEndpointsFilter, WebhookEndpoint } from './schema.js';
 
 export type EndpointRow = Selectable<WebhookEndpointTable>;
 
@@ -10,10 +11,15 @@ export function toEndpoint(row: EndpointRow): WebhookEndpoint {
   return {
     id: row.id,
     object: 'webhook_endpoint',
+    kind: row.kind as EndpointKind,
     url: row.url,
     description: row.description,
     events: JSON.parse(row.events) as string[],
     enabled: row.enabled === 1,
+    disabled_reason:
+      row.enabled === 1 ? null : ((row.disabled_reason ?? 'manual') as DisabledReason),
+    rate_limit_per_second: row.rate_limit_per_second,
+    previous_secret_expires_at: row.previous_secret_expires_at,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
