@@ -1,9 +1,12 @@
 import { accountRoutes } from './accounts/routes.js';
 import { installAuditTrail } from './audit/audit-trail.js';
 import { auditRoutes } from './audit/routes.js';
+import { automationRoutes } from './automations/routes.js';
+import { registerAutomationWorkers } from './automations/workers.js';
 import { apiKeyRoutes } from './auth/api-key-routes.js';
 import { eventRoutes } from './events/routes.js';
 import { formRoutes } from './forms/routes.js';
+import { connectionRoutes } from './integrations/connection-routes.js';
 import type { Services } from './platform/context.js';
 import { emailRoutes } from './platform/mail/routes.js';
 import { createHttpApp, type Feature } from './platform/http/app.js';
@@ -27,6 +30,8 @@ export const FEATURES: Feature[] = [
   apiKeyRoutes,
   auditRoutes,
   accountRoutes,
+  automationRoutes,
+  connectionRoutes,
 ];
 
 /** Hooks over every route: admin writes are recorded in the audit log. */
@@ -35,6 +40,7 @@ export const HOOKS = [installAuditTrail];
 /** Jobs and event subscribers each feature contributes, wired once per process. */
 export function registerWorkers(services: Services): void {
   registerWebhookWorkers(services);
+  registerAutomationWorkers(services);
 }
 
 export async function buildApp(services: Services): Promise<App> {

@@ -21,8 +21,6 @@ const PUBLIC_V1_ROUTES = new Set(['GET /v1/openapi.json']);
 interface Fixture {
   create: (t: TestContext) => Promise<string>;
   patch: Record<string, unknown>;
-  /** The body for a nested POST route (by its URL pattern) whose body is not the patch. */
-  bodies?: Record<string, Record<string, unknown>>;
 }
 
 async function post(
@@ -53,20 +51,6 @@ const FIXTURES: Record<string, Fixture> = {
     create: (t) =>
       post(t, '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hook', events: ['*'] }),
     patch: { description: 'Renamed by B' },
-    bodies: {
-      '/v1/webhook-endpoints/:id/recover': { since: '2026-01-01T00:00:00.000Z' },
-      '/v1/webhook-endpoints/:id/test': {},
-    },
-  },
-  hooks: {
-    create: (t) =>
-      post(t, '/v1/hooks', { target_url: 'http://127.0.0.1:9/zap', event: 'testimonial.created' }),
-    patch: {},
-  },
-  'event-types': {
-    // A catalogue, the same for every workspace: nothing to find across workspaces.
-    create: async () => 'event-types-have-no-id',
-    patch: {},
   },
   'api-keys': {
     create: (t) => post(t, '/v1/api-keys', { name: 'A key', scopes: ['testimonials:read'] }),
@@ -100,6 +84,76 @@ const FIXTURES: Record<string, Fixture> = {
       return email.id;
     },
     patch: {},
+  },
+  contacts: {
+    create: (t) => post(t, '/v1/contacts', { email: 'a@example.com', name: 'Secret text of A' }),
+    patch: { name: 'Renamed by B' },
+  },
+  'customer-events': {
+    create: async (t) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/customer-events',
+        headers: t.auth(),
+        payload: {
+          id: 'sec-event-1',
+          type: 'nps.responded',
+          occurred_at: '2026-01-15T12:00:00.000Z',
+          contact: { email: 'a@example.com' },
+          properties: { comment: 'Secret text of A' },
+        },
+      });
+      if (res.statusCode !== 202) throw new Error(`fixture customer event: ${res.body}`);
+      return res.json().id;
+    },
+    patch: {},
+  },
+  rules: {
+    create: async (t) =>
+      post(t, '/v1/rules', {
+        name: 'Secret text of A',
+        trigger: 'testimonial.created',
+        actions: [{ type: 'add_tags', tags: ['a'] }],
+      }),
+    patch: { name: 'Renamed by B' },
+  },
+  'review-requests': {
+    create: async (t) => {
+      const forms = await t.app.inject({ url: '/v1/forms', headers: t.auth() });
+      const formId = forms.json().data[0].id;
+      return post(t, '/v1/review-requests', {
+        contact: { email: 'a@example.com' },
+        form_id: formId,
+      });
+    },
+    patch: {},
+  },
+  connections: {
+    create: (t) =>
+      post(t, '/v1/connections', {
+        kind: 'slack',
+        name: 'Secret text of A',
+        webhook_url: 'http://127.0.0.1:9/slack',
+      }),
+    patch: { name: 'Renamed by B' },
+  },
+  'email-templates': {
+    create: async (t) => {
+      const forms = await t.app.inject({ url: '/v1/forms', headers: t.auth() });
+      const formId = forms.json().data[0].id;
+      return post(t, '/v1/email-templates', {
+        form_id: formId,
+        kind: 'reminder',
+        subject: 'Secret text of A',
+        text: 'Hello {{contact.name}}: {{link}}',
+      });
+    },
+    patch: { subject: 'Renamed by B' },
+  },
+  'automation-settings': {
+    // One per workspace, addressed without an id: nothing to find across workspaces.
+    create: async () => 'automation-settings-have-no-id',
+    patch: { time_zone: 'Europe/Berlin' },
   },
 };
 
@@ -200,7 +254,7 @@ describe.each(dialects)('security suite over every authenticated route (%s)', (d
         headers: t.auth(other.apiKey),
         ...(route.method === 'GET' || route.method === 'DELETE'
           ? {}
-          : { payload: FIXTURES[collection]!.bodies?.[route.url] ?? FIXTURES[collection]!.patch }),
+          : { payload: FIXTURES[collection]!.patch }),
       });
       expect([route.method, route.url, res.statusCode]).toEqual([route.method, route.url, 404]);
       expect(res.body).not.toContain('Secret text of A');
