@@ -6,6 +6,8 @@ import {
   type TestContext,
 } from '../../test/support/harness.js';
 import { webhookApi } from '../../test/support/webhook-api.js';
+import { createUser } from '../accounts/create-user.js';
+import { DISABLED_NOTICE_KIND } from './disabled-notice.js';
 import { closedPort, startReceiver, type Receiver } from '../../test/support/webhook-receiver.js';
 import {
   DISABLE_AFTER_FAILING_MS,
@@ -162,6 +164,38 @@ describe.each(dialects)('endpoint health: 410 and automatic disabling (%s)', (di
     clock.advance(DAY);
     await fail();
     expect(await api.endpoint(endpoint.id)).toMatchObject({ enabled: true });
+  });
+
+  it('emails the workspace owners, and only them, when it disables an endpoint', async () => {
+    const gone = await receiver(410);
+    const { apiKey, workspaceId } = await t.createWorkspace();
+    const password = 'correct horse battery staple 42';
+    for (const [email, role] of [
+      ['owner@example.com', 'owner'],
+      ['second-owner@example.com', 'owner'],
+      ['editor@example.com', 'editor'],
+    ] as const) {
+      await createUser(t.services, { email, password, workspaceId, role });
+    }
+    const api = webhookApi(t, apiKey);
+    const endpoint = await api.createEndpoint({ url: gone.url(), events: ['testimonial.created'] });
+    await api.createTestimonial();
+    await t.services.jobs.runDue();
+
+    const mail = await t.services.db.kysely
+      .selectFrom('emails')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('kind', '=', DISABLED_NOTICE_KIND)
+      .orderBy('to_address')
+      .execute();
+    expect(mail.map((m) => m.to_address)).toEqual([
+      'owner@example.com',
+      'second-owner@example.com',
+    ]);
+    expect(mail[0]!.subject).toBe(`Webhook endpoint disabled: ${gone.url()}`);
+    expect(mail[0]!.text_body).toContain('it answered 410 Gone');
+    expect(mail[0]!.text_body).toContain(`/v1/webhook-endpoints/${endpoint.id}/recover`);
   });
 
   it('records a manual disable as such, without an event', async () => {

@@ -55,7 +55,7 @@ async function disableEndpoint(
     { endpointId: row.id, workspaceId: row.workspace_id, reason },
     'webhook endpoint disabled',
   );
-  await notifyEndpointDisabled(trx, services, endpoint);
+  await notifyEndpointDisabled(trx, services, endpoint, row.workspace_id);
 }
 
 /** A REST hook whose target answered 410 unsubscribes itself (the REST Hooks convention). */
