@@ -214,7 +214,7 @@ describe.skipIf(!chromiumAvailable('the testimonial machine browser test')).each
       expect(hubspot.notes[0]).toMatchObject({ contactId: '801' });
       expect(hubspot.notes[0]!.body).toContain('Testimonial (5/5), verified customer');
       const [routed] = await runsOf(routeRuleId);
-      expect(routed.actions.map((a: Json) => a.status)).toEqual(['succeeded', 'succeeded']);
+      expect(routed!.actions.map((a: Json) => a.status)).toEqual(['succeeded', 'succeeded']);
       if (process.env.SHOW_STAND_IN_REQUESTS) {
         console.info(
           JSON.stringify(
