@@ -17,13 +17,16 @@ const EventFilter = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
   description: 'Event types (`testimonial.approved`) or wildcards (`testimonial.*`, `*`).',
 });
 const Description = Type.String({ maxLength: MAX_DESCRIPTION_CHARS });
-const RateLimit = Nullable(
-  Type.Integer({
-    minimum: 1,
-    maximum: MAX_RATE_LIMIT_PER_SECOND,
-    description: 'Most messages per second sent to this endpoint; null for no limit.',
-  }),
-);
+/**
+ * One `type: [integer, null]` rather than a union: with type coercion on, a union's null
+ * branch would turn a 0 into null and accept it.
+ */
+const RateLimit = Type.Unsafe<number | null>({
+  type: ['integer', 'null'],
+  minimum: 1,
+  maximum: MAX_RATE_LIMIT_PER_SECOND,
+  description: 'Most messages per second sent to this endpoint; null for no limit.',
+});
 
 export const ENDPOINT_KINDS = ['endpoint', 'hook'] as const;
 export const DISABLED_REASONS = ['manual', 'gone', 'failing'] as const;
