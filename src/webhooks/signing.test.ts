@@ -1,6 +1,13 @@
 import { Webhook } from 'standardwebhooks';
-import { describe, expect, it } from 'vitest';
-import { SECRET_BYTES, generateSecret, signPayload, signingKey } from './signing.js';
+import { Webhook as SvixWebhook } from 'svix';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  SECRET_BYTES,
+  generateSecret,
+  signPayload,
+  signatureHeader,
+  signingKey,
+} from './signing.js';
 
 describe('webhook signing', () => {
   it('matches the published Standard Webhooks test vector', () => {
@@ -47,5 +54,62 @@ describe('webhook signing', () => {
 
   it('refuses a secret without the whsec_ prefix', () => {
     expect(() => signingKey('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')).toThrow(/whsec_/);
+  });
+
+  it('verifies with svix too, and so does the published vector', () => {
+    const secret = generateSecret();
+    const body = Buffer.from('{"type":"testimonial.created","data":{"text":"😍"}}', 'utf8');
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = {
+      'webhook-id': 'evt_2',
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signPayload(secret, 'evt_2', timestamp, body),
+    };
+    expect(new SvixWebhook(secret).verify(body.toString('utf8'), headers)).toEqual(
+      JSON.parse(body.toString('utf8')),
+    );
+    const forged = {
+      ...headers,
+      'webhook-signature': signPayload(generateSecret(), 'evt_2', timestamp, body),
+    };
+    expect(() => new SvixWebhook(secret).verify(body.toString('utf8'), forged)).toThrow();
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(1614265330 * 1000);
+    try {
+      const vector = new SvixWebhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw').verify(
+        '{"test": 2432232314}',
+        {
+          'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+          'webhook-timestamp': '1614265330',
+          'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+        },
+      );
+      expect(vector).toEqual({ test: 2432232314 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('puts one space-separated signature per secret, each verifiable on its own', () => {
+    const [current, previous, stranger] = [generateSecret(), generateSecret(), generateSecret()];
+    const body = Buffer.from('{"a":1}');
+    const timestamp = Math.floor(Date.now() / 1000);
+    const header = signatureHeader([current, previous], 'evt_3', timestamp, body);
+    expect(header.split(' ')).toEqual([
+      signPayload(current, 'evt_3', timestamp, body),
+      signPayload(previous, 'evt_3', timestamp, body),
+    ]);
+    const headers = {
+      'webhook-id': 'evt_3',
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': header,
+    };
+    for (const secret of [current, previous]) {
+      expect(new Webhook(secret).verify('{"a":1}', headers)).toEqual({ a: 1 });
+      expect(new SvixWebhook(secret).verify('{"a":1}', headers)).toEqual({ a: 1 });
+    }
+    expect(() => new Webhook(stranger).verify('{"a":1}', headers)).toThrow();
+    expect(() => new SvixWebhook(stranger).verify('{"a":1}', headers)).toThrow();
   });
 });
