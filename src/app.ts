@@ -5,6 +5,7 @@ import { automationRoutes } from './automations/routes.js';
 import { registerAutomationWorkers } from './automations/workers.js';
 import { apiKeyRoutes } from './auth/api-key-routes.js';
 import { eventRoutes } from './events/routes.js';
+import { oauthRoutes } from './oauth/routes.js';
 import { formRoutes } from './forms/routes.js';
 import { connectionRoutes } from './integrations/connection-routes.js';
 import type { Services } from './platform/context.js';
@@ -30,6 +31,7 @@ export const FEATURES: Feature[] = [
   apiKeyRoutes,
   auditRoutes,
   accountRoutes,
+  oauthRoutes,
   automationRoutes,
   connectionRoutes,
 ];

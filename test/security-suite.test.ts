@@ -21,6 +21,8 @@ const PUBLIC_V1_ROUTES = new Set(['GET /v1/openapi.json']);
 interface Fixture {
   create: (t: TestContext) => Promise<string>;
   patch: Record<string, unknown>;
+  /** The body for a nested POST route (by its URL pattern) whose body is not the patch. */
+  bodies?: Record<string, Record<string, unknown>>;
 }
 
 async function post(
@@ -51,6 +53,20 @@ const FIXTURES: Record<string, Fixture> = {
     create: (t) =>
       post(t, '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hook', events: ['*'] }),
     patch: { description: 'Renamed by B' },
+    bodies: {
+      '/v1/webhook-endpoints/:id/recover': { since: '2026-01-01T00:00:00.000Z' },
+      '/v1/webhook-endpoints/:id/test': {},
+    },
+  },
+  hooks: {
+    create: (t) =>
+      post(t, '/v1/hooks', { target_url: 'http://127.0.0.1:9/zap', event: 'testimonial.created' }),
+    patch: {},
+  },
+  'event-types': {
+    // A catalogue, the same for every workspace: nothing to find across workspaces.
+    create: async () => 'event-types-have-no-id',
+    patch: {},
   },
   'api-keys': {
     create: (t) => post(t, '/v1/api-keys', { name: 'A key', scopes: ['testimonials:read'] }),
@@ -149,6 +165,15 @@ const FIXTURES: Record<string, Fixture> = {
       });
     },
     patch: { subject: 'Renamed by B' },
+  },
+  'oauth-apps': {
+    create: (t) =>
+      post(t, '/v1/oauth-apps', {
+        name: 'Secret text of A',
+        redirect_uris: ['https://crm.partner.example/oauth/callback'],
+        scopes: ['testimonials:read'],
+      }),
+    patch: { name: 'Renamed by B' },
   },
   'automation-settings': {
     // One per workspace, addressed without an id: nothing to find across workspaces.
@@ -254,7 +279,7 @@ describe.each(dialects)('security suite over every authenticated route (%s)', (d
         headers: t.auth(other.apiKey),
         ...(route.method === 'GET' || route.method === 'DELETE'
           ? {}
-          : { payload: FIXTURES[collection]!.patch }),
+          : { payload: FIXTURES[collection]!.bodies?.[route.url] ?? FIXTURES[collection]!.patch }),
       });
       expect([route.method, route.url, res.statusCode]).toEqual([route.method, route.url, 404]);
       expect(res.body).not.toContain('Secret text of A');

@@ -1,7 +1,13 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Services } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
-import { authenticateApiKey, recordKeyRefusal, type Principal } from './api-keys.js';
+import { authenticateAccessToken, isOAuthPrincipal } from '../oauth/access-tokens.js';
+import {
+  API_KEY_PREFIX,
+  authenticateApiKey,
+  recordKeyRefusal,
+  type Principal,
+} from './api-keys.js';
 import { grants, type Scope } from './scopes.js';
 
 declare module 'fastify' {
@@ -38,11 +44,19 @@ export function authenticator(services: Pick<Services, 'db' | 'clock'>) {
         throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
 
       const use = { requestId: request.id, ip: request.ip };
-      const principal = await authenticateApiKey(services, token, use);
-      if (!principal)
-        throw new AppError('unauthorized', 'The API key is invalid, expired or revoked.');
+      // Anything not shaped like an API key may be an OAuth access token of one of our apps.
+      const isApiKey = token.startsWith(API_KEY_PREFIX);
+      const principal = isApiKey
+        ? await authenticateApiKey(services, token, use)
+        : await authenticateAccessToken(services, token);
+      if (!principal) {
+        const what = isApiKey ? 'API key' : 'access token';
+        throw new AppError('unauthorized', `The ${what} is invalid, expired or revoked.`);
+      }
       if (!grants(principal.scopes, scope)) {
-        await recordKeyRefusal(services, principal, { reason: 'missing_scope', scope }, use);
+        if (!isOAuthPrincipal(principal)) {
+          await recordKeyRefusal(services, principal, { reason: 'missing_scope', scope }, use);
+        }
         throw new AppError('forbidden', `This credential lacks the "${scope}" scope.`);
       }
       request.principal = principal;
