@@ -283,6 +283,10 @@ describe.each(dialects)('customer events, rules and review requests (%s)', (dial
       source: 'form',
     });
 
+    await api('PATCH', `/v1/testimonials/${testimonial.id}`, { status: 'approved' });
+    const feed = await t.app.inject({ url: `/public/v1/widgets/${t.widgetId}` });
+    expect(feed.json().testimonials).toMatchObject([{ id: testimonial.id, verified: true }]);
+
     const again = await submit(link);
     expect(again.statusCode).toBe(410);
     expect((await t.app.inject({ url: link })).statusCode).toBe(410);
@@ -297,7 +301,7 @@ describe.each(dialects)('customer events, rules and review requests (%s)', (dial
     expect([testimonial.verified, testimonial.contact_id === null]).toEqual([false, false]);
   });
 
-  it('expires the link after 30 days and reminds once before, never after unsubscribing', async () => {
+  it('expires the link after 30 days and reminds once before', async () => {
     const { request, link } = await sentRequest();
     expect(request.reminder_after_days).toBeNull();
     clock.advance(3 * DAY_MS);
@@ -311,6 +315,34 @@ describe.each(dialects)('customer events, rules and review requests (%s)', (dial
     expect((await api('GET', `/v1/review-requests/${request.id}`)).json().status).toBe('expired');
     expect((await t.app.inject({ url: link })).statusCode).toBe(410);
     expect(await emails()).toHaveLength(2);
+  });
+
+  it('sends at the time asked, and not at all once canceled', async () => {
+    const later = await api('POST', '/v1/review-requests', {
+      contact: { email: 'ada@example.com' },
+      form_id: formId,
+      send_at: '2026-01-16T09:00:00.000Z',
+    });
+    const canceled = await api('POST', '/v1/review-requests', {
+      contact: { email: 'bo@example.com' },
+      form_id: formId,
+      send_at: '2026-01-16T09:00:00.000Z',
+    });
+    const cancel = await api('POST', `/v1/review-requests/${canceled.json().id}/cancel`, {});
+    expect([cancel.statusCode, cancel.json().status]).toEqual([200, 'canceled']);
+    const twice = await api('POST', `/v1/review-requests/${canceled.json().id}/cancel`, {});
+    expect([twice.statusCode, twice.json().code]).toEqual([409, 'conflict']);
+
+    await drain();
+    expect(await emails()).toEqual([]);
+    clock.set('2026-01-16T09:00:00.000Z');
+    await drain();
+    expect((await emails()).map((e) => e.to)).toEqual(['ada@example.com']);
+    expect((await api('GET', `/v1/review-requests/${later.json().id}`)).json()).toMatchObject({
+      status: 'sent',
+      sent_at: '2026-01-16T09:00:00.000Z',
+      expires_at: '2026-02-15T09:00:00.000Z',
+    });
   });
 
   it('unsubscribes in one POST (RFC 8058) and then sends no reminder', async () => {
