@@ -92,17 +92,21 @@ export async function webhookOperationRoutes(app: App, { services, requireScope 
     '/v1/webhook-endpoints/:id/test',
     {
       onRequest: write,
+      // The body is optional: a bare POST tests with testimonial.created.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags,
         security,
         summary: "Send an event type's example to the endpoint now and return how it went",
         params: IdParams,
-        body: Type.Optional(TestBody),
+        body: TestBody,
         response: { 200: Type.Ref(WebhookTestResultSchema), ...authProblems },
       },
     },
     async (request) => {
-      const type = request.body?.event_type ?? 'testimonial.created';
+      const type = request.body.event_type ?? 'testimonial.created';
       if (!isEventType(type)) throw validationError('/event_type', 'is not a known event type');
       return sendTestMessage(services, workspaceOf(request), request.params.id, type);
     },
