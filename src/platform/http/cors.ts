@@ -10,6 +10,7 @@ export const EXPOSED_HEADERS = [
   'ratelimit',
   'ratelimit-policy',
   'location',
+  'idempotent-replayed',
 ];
 
 /**
