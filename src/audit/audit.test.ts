@@ -45,6 +45,7 @@ describe('audit rules', () => {
 
   it('types actors by their id prefix', () => {
     expect(actorOfCredential('key_01abc')).toEqual({ type: 'api_key', id: 'key_01abc' });
+    expect(actorOfCredential('oap_01abc')).toEqual({ type: 'oauth_app', id: 'oap_01abc' });
     expect(actorOfCredential('zzz_01abc')).toEqual({ type: 'credential', id: 'zzz_01abc' });
   });
 });

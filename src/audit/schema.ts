@@ -7,7 +7,7 @@ export const AuditEntrySchema = Type.Object(
     object: Type.Literal('audit_entry'),
     action: Type.String({ description: 'What happened, e.g. `api_key.created`.' }),
     actor: Type.Object({
-      type: Type.String({ description: '`api_key`, `oauth_token` or `cli`.' }),
+      type: Type.String({ description: '`api_key`, `oauth_app` (a token of that app) or `cli`.' }),
       id: Nullable(Type.String()),
     }),
     target: Nullable(Type.Object({ type: Type.String(), id: Nullable(Type.String()) })),

@@ -32,8 +32,8 @@ const KIND_BY_PREFIX = new Map<string, string>(
 );
 
 /**
- * The actor of a credential id, typed by its prefix (`key_…` is an `api_key`), so
- * credentials of other kinds (OAuth tokens) are named without this module knowing them.
+ * The actor of a credential id, typed by its prefix (`key_…` is an `api_key`, `oap_…` the
+ * `oauth_app` whose token acted), so new kinds are named without this module knowing them.
  */
 export function actorOfCredential(credentialId: string): Actor {
   const kind = KIND_BY_PREFIX.get(credentialId.split('_')[0] ?? '');

@@ -33,7 +33,7 @@ export interface AuditLogTable {
   id: string;
   workspace_id: string;
   action: string;
-  /** `api_key`, `oauth_token`, `cli`, … : what kind of credential acted. */
+  /** `api_key`, `oauth_app`, `cli`, … : what kind of credential acted. */
   actor_type: string;
   actor_id: string | null;
   target_type: string | null;
@@ -95,6 +95,8 @@ export interface TestimonialTable {
   /** 1 when it came through a review request link, which only the contact's mailbox got. */
   verified: number;
   contact_id: string | null;
+  // 0006 adds `author_avatar_url` (text, nullable), read only by the widget feed so far;
+  // it joins this interface when the testimonials API accepts it.
 }
 
 export interface TestimonialTagTable {
@@ -110,6 +112,16 @@ export interface WidgetTable {
   kind: string;
   settings: string;
   created_at: string;
+  updated_at: string;
+  /** Added by 0006: the public name of its wall page `/w/{slug}`; null means its id serves. */
+  slug: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Added by 0006: per-workspace widget branding; no row means the defaults. */
+export interface WidgetBrandingTable {
+  workspace_id: string;
+  /** 1 hides the "Powered by ShowTrust" link in every widget of the workspace. */
+  white_label: number;
   updated_at: string;
 }
 
@@ -407,6 +419,7 @@ export interface Database {
   testimonials: TestimonialTable;
   testimonial_tags: TestimonialTagTable;
   widgets: WidgetTable;
+  widget_branding: WidgetBrandingTable;
   webhook_endpoints: WebhookEndpointTable;
   events: EventTable;
   webhook_deliveries: WebhookDeliveryTable;
