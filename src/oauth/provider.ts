@@ -85,7 +85,11 @@ function configuration(services: Services, issuer: string, jwks: Configuration['
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      revocation: { enabled: true },
+      // An app may revoke only its own tokens; for any other the answer is the same 200.
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       // Only the app a token was issued to may introspect it.
       introspection: {
         enabled: true,
