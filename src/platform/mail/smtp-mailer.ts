@@ -54,7 +54,7 @@ export class SmtpMailer implements Mailer {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly log: Logger,
-    jobs: JobQueue,
+    private readonly jobs: JobQueue,
     private readonly options: SmtpMailerOptions,
   ) {
     this.transporter = createTransport({
@@ -63,7 +63,7 @@ export class SmtpMailer implements Mailer {
       greetingTimeout: options.timeoutMs,
       socketTimeout: options.timeoutMs,
     });
-    jobs.register(MAIL_DELIVER_JOB, (payload) => this.deliver(payload as { emailId: string }));
+    this.jobs.register(MAIL_DELIVER_JOB, (payload) => this.deliver(payload as { emailId: string }));
   }
 
   async send(message: MailMessage, executor: Executor = this.db.kysely): Promise<{ id: string }> {
@@ -73,6 +73,9 @@ export class SmtpMailer implements Mailer {
       nowMs: this.clock.nowMs(),
     });
     await enqueueJob(executor, this.clock, MAIL_DELIVER_JOB, { emailId: row.id });
+    // Outside a transaction the job is committed already; inside one, transaction() wakes
+    // the worker again after the commit.
+    this.jobs.wake();
     return { id: row.id };
   }
 
