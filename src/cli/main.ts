@@ -1,8 +1,10 @@
 import { ConfigError } from '../platform/config.js';
 import { apiKeysCommand } from './api-keys.js';
 import { importCommand } from './import.js';
+import { oauthAppsCommand } from './oauth-apps.js';
 import { serveCommand } from './serve.js';
 import { UsageError } from './usage-error.js';
+import { usersCommand } from './users.js';
 
 const USAGE = `Usage: showtrust <command> [options]
 
@@ -16,6 +18,12 @@ Commands:
   import FILE [--map col=field,...] [--ignore col,...] [--status approved|pending]
               [--workspace ID] [--form SLUG]
                                          import testimonials from CSV or JSON Lines
+  users create --email EMAIL [--password-stdin] [--role owner|admin|editor|viewer] [--workspace ID]
+                                         create an account (prints a password unless one is piped in)
+  oauth-apps create --name NAME --scopes a,b [--redirect-uri URL ...] [--grant-types a,b]
+                    [--public] [--workspace ID]
+                                         register an OAuth app and print its client secret
+  oauth-apps list [--workspace ID]       list OAuth apps
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -27,6 +35,10 @@ async function main(argv: string[]): Promise<void> {
       return apiKeysCommand(rest);
     case 'import':
       return importCommand(rest);
+    case 'users':
+      return usersCommand(rest);
+    case 'oauth-apps':
+      return oauthAppsCommand(rest);
     case undefined:
     case 'help':
     case '--help':
