@@ -13,7 +13,7 @@ import { startReceiver, type Receiver } from '../../test/support/webhook-receive
 import { createApiKey } from '../auth/api-keys.js';
 import { encodeWebhookBody } from './deliver.js';
 import { EVENT_CATALOGUE, type EventType } from './event-types.js';
-import { MAX_PAYLOAD_BYTES } from './fan-out.js';
+import { MAX_PAYLOAD_BYTES } from './delivery-limits.js';
 import { registerDeliveryJob } from './worker.js';
 
 const dialects = await testDialects();
@@ -191,5 +191,16 @@ describe.each(dialects)('event types, REST hooks and the payload limit (%s)', (d
       .map((line) => JSON.parse(line))
       .find((l) => l.msg === 'webhook delivery refused' && l.eventId === tooBig.id);
     expect(warning).toMatchObject({ endpointId: endpoint.id });
+
+    // Queued again by hand, it is refused again at send time, not sent.
+    const retry = `/v1/webhook-endpoints/${endpoint.id}/deliveries/${refused.id}/retry`;
+    await api.expectJson(202, 'POST', retry);
+    await t.services.jobs.runDue();
+    expect(target.received).toHaveLength(1);
+    expect((await api.deliveries(endpoint.id)).find((d) => d.id === refused.id)).toMatchObject({
+      status: 'failed',
+      attempt_count: 0,
+      last_error: refused.last_error,
+    });
   });
 });

@@ -8,6 +8,7 @@ import {
   loadDeliveryWork,
   parkDelivery,
   recordAttempt,
+  refuseDelivery,
   type DeliveryWork,
 } from './delivery-store.js';
 import { nextRetryDelayMs, parseRetryAfter, type Jitter } from './retry-policy.js';
@@ -18,6 +19,7 @@ import {
   type AttemptOutcome,
   type OutgoingWebhook,
 } from './sender.js';
+import { oversizeReason } from './delivery-limits.js';
 import { noteEndpointHealth } from './endpoint-health.js';
 import { takeRateSlot } from './endpoint-rate-limit.js';
 import type { WebhookMetrics } from './metrics.js';
@@ -197,30 +199,36 @@ export function createDeliveryHandler(
   services: Services,
   options: DeliveryHandlerOptions,
 ): JobHandler {
+  const db = services.db.kysely;
   return async (payload) => {
     const { delivery_id } = payload as DeliverPayload;
-    const work = await loadDeliveryWork(services.db.kysely, delivery_id);
+    const work = await loadDeliveryWork(db, delivery_id);
     if (!work || work.status !== 'pending') return;
     if (work.enabled === 0) {
-      await parkDelivery(services.db.kysely, work.id);
+      await parkDelivery(db, work.id);
+      return;
+    }
+
+    const content = messageFor(work);
+    // Fan-out refuses these already; this catches one queued again by retry or recover.
+    const oversize = oversizeReason(content.body.length);
+    if (oversize) {
+      await refuseDelivery(db, work.id, oversize, new Date(services.clock.nowMs()).toISOString());
+      options.metrics.countRefused(1);
       return;
     }
 
     if (work.rate_limit_per_second !== null) {
-      const nowMs = services.clock.nowMs();
       const limit = work.rate_limit_per_second;
-      const nextWindowMs = await takeRateSlot(services.db.kysely, work.endpoint_id, limit, nowMs);
+      const nextWindowMs = await takeRateSlot(db, work.endpoint_id, limit, services.clock.nowMs());
       if (nextWindowMs !== undefined) return { retryAtMs: nextWindowMs };
     }
 
     const startedAtMs = services.clock.nowMs();
     const secrets = signingSecrets(work, startedAtMs, (sealed) => services.secrets.decrypt(sealed));
-    const message = buildWebhookMessage(messageFor(work), secrets, Math.floor(startedAtMs / 1000));
-    const outcome = await sendWebhook(
-      options.dispatcher,
-      message,
-      services.config.webhooks.timeoutMs,
-    );
+    const message = buildWebhookMessage(content, secrets, Math.floor(startedAtMs / 1000));
+    const { timeoutMs } = services.config.webhooks;
+    const outcome = await sendWebhook(options.dispatcher, message, timeoutMs);
     return recordOutcome(services, work, startedAtMs, outcome, options);
   };
 }

@@ -121,6 +121,21 @@ export async function parkDelivery(executor: Executor, deliveryId: string): Prom
     .execute();
 }
 
+/** Ends a pending delivery as failed without an attempt, with the reason it cannot be sent. */
+export async function refuseDelivery(
+  executor: Executor,
+  deliveryId: string,
+  reason: string,
+  nowIso: string,
+): Promise<void> {
+  await executor
+    .updateTable('webhook_deliveries')
+    .set({ status: 'failed', next_attempt_at: null, last_error: reason, updated_at: nowIso })
+    .where('id', '=', deliveryId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
 /** Un-parks an endpoint's deliveries, due now; returns their ids so jobs can be queued. */
 export async function resumeParkedDeliveries(
   executor: Executor,

@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { EVENT_CATALOGUE, type EventType } from './event-types.js';
-import { MAX_PAYLOAD_BYTES } from './fan-out.js';
+import { MAX_PAYLOAD_BYTES } from './delivery-limits.js';
 
 export const EventTypeSchema = Type.Object(
   {

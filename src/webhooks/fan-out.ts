@@ -4,32 +4,11 @@ import type { WebhookDeliveryTable } from '../platform/db/schema.js';
 import { newId } from '../platform/ids.js';
 import type { EventSubscriber, OutboxEvent } from '../platform/outbox.js';
 import { encodeWebhookBody, enqueueDelivery } from './deliver.js';
+import { refusalReason } from './delivery-limits.js';
 import { countPending, insertDeliveries } from './delivery-store.js';
 import { matchesEventFilter } from './event-types.js';
 import { webhookMetrics } from './metrics.js';
 import { enabledEndpointRows, type EndpointRow } from './store.js';
-
-/** The largest message body sent; a bigger event is refused at the source, never sent. */
-export const MAX_PAYLOAD_BYTES = 256 * 1024;
-
-/**
- * Why an event is not queued for an endpoint, or undefined to queue it. A refused
- * delivery is still recorded, as failed with this reason, so nothing vanishes silently;
- * `POST …/recover` can send it later, once the endpoint has caught up.
- */
-export function refusalReason(
-  payloadBytes: number,
-  pending: number,
-  maxPending: number,
-): string | undefined {
-  if (payloadBytes > MAX_PAYLOAD_BYTES) {
-    return `payload is ${payloadBytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit`;
-  }
-  if (pending >= maxPending) {
-    return `endpoint already has ${pending} pending deliveries, the limit (WEBHOOK_MAX_PENDING_PER_ENDPOINT)`;
-  }
-  return undefined;
-}
 
 function deliveryRow(
   event: OutboxEvent,
