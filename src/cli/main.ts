@@ -1,10 +1,5 @@
 import { ConfigError } from '../platform/config.js';
-import { apiKeysCommand } from './api-keys.js';
-import { importCommand } from './import.js';
-import { oauthAppsCommand } from './oauth-apps.js';
-import { serveCommand } from './serve.js';
 import { UsageError } from './usage-error.js';
-import { usersCommand } from './users.js';
 
 const USAGE = `Usage: showtrust <command> [options]
 
@@ -26,19 +21,23 @@ Commands:
   oauth-apps list [--workspace ID]       list OAuth apps
 `;
 
+/*
+ * Each command is loaded only when it runs: `serve` pulls in the whole HTTP app (and the
+ * OAuth library, which prints a runtime notice on Node 20), the other commands need none of it.
+ */
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
-      return serveCommand();
+      return (await import('./serve.js')).serveCommand();
     case 'api-keys':
-      return apiKeysCommand(rest);
+      return (await import('./api-keys.js')).apiKeysCommand(rest);
     case 'import':
-      return importCommand(rest);
+      return (await import('./import.js')).importCommand(rest);
     case 'users':
-      return usersCommand(rest);
+      return (await import('./users.js')).usersCommand(rest);
     case 'oauth-apps':
-      return oauthAppsCommand(rest);
+      return (await import('./oauth-apps.js')).oauthAppsCommand(rest);
     case undefined:
     case 'help':
     case '--help':
