@@ -5,6 +5,7 @@ import { automationRoutes } from './automations/routes.js';
 import { registerAutomationWorkers } from './automations/workers.js';
 import { apiKeyRoutes } from './auth/api-key-routes.js';
 import { eventRoutes } from './events/routes.js';
+import { registerOAuthWorkers } from './oauth/purge-job.js';
 import { oauthRoutes } from './oauth/routes.js';
 import { formRoutes } from './forms/routes.js';
 import { connectionRoutes } from './integrations/connection-routes.js';
@@ -43,6 +44,7 @@ export const HOOKS = [installAuditTrail];
 export function registerWorkers(services: Services): void {
   registerWebhookWorkers(services);
   registerAutomationWorkers(services);
+  registerOAuthWorkers(services);
 }
 
 export async function buildApp(services: Services): Promise<App> {

@@ -4,6 +4,7 @@ import { oauthAppRoutes } from './apps-routes.js';
 import { consentRoutes } from './consent-routes.js';
 import { OAuthServer } from './oauth-server.js';
 import { METADATA_PATH } from './provider.js';
+import { ensurePurgeJob } from './purge-job.js';
 
 const hide = { schema: { hide: true } };
 
@@ -14,6 +15,7 @@ const hide = { schema: { hide: true } };
 export async function oauthRoutes(app: App, deps: RouteDeps) {
   const { services } = deps;
   const server = new OAuthServer(services);
+  app.addHook('onReady', async () => ensurePurgeJob(services));
   // The same switch the HTTP layer reads (see platform/http/app.ts).
   const trustProxy = process.env.TRUST_PROXY === 'true';
 
