@@ -1,6 +1,6 @@
-import type { Config } from '../platform/config.js';
-import { MemoryRateLimiter, type RateLimiter } from '../platform/rate-limit.js';
-import type { Clock } from '../platform/time.js';
+import { createHash } from 'node:crypto';
+import type { Services } from '../platform/context.js';
+import { PolicyRateLimiter, type RateLimiter } from '../platform/rate-limit.js';
 
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 
@@ -13,8 +13,7 @@ export interface ThrottleDecision {
  * Counts sign-in (and reset-request) attempts per account and per IP address before any
  * password is hashed: the account budget stops slow guessing at one account from many
  * addresses, the IP budget stops one address trying many accounts. Both count every
- * attempt, so the limiters can be any RateLimiter (a Redis one shares them between
- * processes).
+ * attempt, so any RateLimiter will do.
  */
 export class LoginThrottle {
   constructor(
@@ -22,17 +21,29 @@ export class LoginThrottle {
     private readonly perIp: RateLimiter,
   ) {}
 
-  static inMemory(config: Config, clock: Clock): LoginThrottle {
-    const windowMs = LOGIN_WINDOW_MS;
-    return new LoginThrottle(
-      new MemoryRateLimiter({ limit: config.accounts.loginAttemptsPerAccount, windowMs, clock }),
-      new MemoryRateLimiter({ limit: config.accounts.loginAttemptsPerIp, windowMs, clock }),
-    );
+  /**
+   * Two budgets over the server's rate-limit counters (memory, or Redis with REDIS_URL, so
+   * every process counts against the same ones), named `name-account` and `name-ip`.
+   */
+  static shared(
+    services: Pick<Services, 'rateLimits' | 'clock'>,
+    name: string,
+    limits: { perAccount: number; perIp: number },
+  ): LoginThrottle {
+    const budget = (suffix: string, limit: number) =>
+      new PolicyRateLimiter(
+        services.rateLimits,
+        { name: `${name}-${suffix}`, limit, windowMs: LOGIN_WINDOW_MS },
+        services.clock,
+      );
+    return new LoginThrottle(budget('account', limits.perAccount), budget('ip', limits.perIp));
   }
 
   async attempt(accountKey: string, ip: string): Promise<ThrottleDecision> {
+    // Counter keys may sit in Redis: they name the account by a hash, not its email.
+    const accountHash = createHash('sha256').update(accountKey).digest('base64url').slice(0, 22);
     const [account, address] = await Promise.all([
-      this.perAccount.consume(accountKey),
+      this.perAccount.consume(accountHash),
       this.perIp.consume(ip),
     ]);
     const refused = [account, address].filter((d) => !d.allowed);

@@ -3,8 +3,7 @@ import type { FastifyError } from 'fastify';
 import type { Services } from '../platform/context.js';
 import { toAppError } from '../platform/http/error-handler.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
-import { LOGIN_WINDOW_MS, LoginThrottle } from './login-throttle.js';
-import { MemoryRateLimiter } from '../platform/rate-limit.js';
+import { LoginThrottle } from './login-throttle.js';
 import { ACCOUNT_CSS_ASSET } from './assets.js';
 import { applyOwnOriginCors, sendPage } from './http.js';
 import { invitationRoutes } from './invitation-routes.js';
@@ -17,15 +16,6 @@ const ACCOUNT_BODY_LIMIT_BYTES = 16 * 1024;
 /** Reset links per address and per IP in 15 minutes: enough for typos, too few to flood a mailbox. */
 const RESET_REQUESTS_PER_EMAIL = 3;
 const RESET_REQUESTS_PER_IP = 30;
-
-function resetThrottle(services: Services): LoginThrottle {
-  const { clock } = services;
-  const windowMs = LOGIN_WINDOW_MS;
-  return new LoginThrottle(
-    new MemoryRateLimiter({ limit: RESET_REQUESTS_PER_EMAIL, windowMs, clock }),
-    new MemoryRateLimiter({ limit: RESET_REQUESTS_PER_IP, windowMs, clock }),
-  );
-}
 
 /**
  * Prepares a scope for cookie-authenticated pages: form posts only, same-origin CORS,
@@ -52,7 +42,15 @@ export async function preparePageScope(app: App, services: Services): Promise<vo
 /** Server-rendered account pages under /account: sign-in, reset, invitations, the account page. */
 export async function accountRoutes(app: App, { services }: RouteDeps) {
   await preparePageScope(app, services);
-  const signInThrottle = LoginThrottle.inMemory(services.config, services.clock);
+  const { loginAttemptsPerAccount, loginAttemptsPerIp } = services.config.accounts;
+  const signInThrottle = LoginThrottle.shared(services, 'sign-in', {
+    perAccount: loginAttemptsPerAccount,
+    perIp: loginAttemptsPerIp,
+  });
+  const resetThrottle = LoginThrottle.shared(services, 'password-reset', {
+    perAccount: RESET_REQUESTS_PER_EMAIL,
+    perIp: RESET_REQUESTS_PER_IP,
+  });
 
   app.get(ACCOUNT_CSS_ASSET.path, { schema: { hide: true } }, async (request, reply) => {
     const versioned = (request.query as { v?: unknown }).v === ACCOUNT_CSS_ASSET.version;
@@ -65,6 +63,6 @@ export async function accountRoutes(app: App, { services }: RouteDeps) {
       .send(ACCOUNT_CSS_ASSET.body);
   });
   await signInRoutes(app, { services, throttle: signInThrottle });
-  await passwordRoutes(app, { services, signInThrottle, resetThrottle: resetThrottle(services) });
+  await passwordRoutes(app, { services, signInThrottle, resetThrottle });
   await invitationRoutes(app, { services, throttle: signInThrottle });
 }
