@@ -18,6 +18,7 @@ import { testimonialRoutes } from './testimonials/routes.js';
 import { openapiWebhooks } from './webhooks/event-types-doc.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { registerWebhookWorkers } from './webhooks/worker.js';
+import { registerWidgetWorkers } from './widgets/live-announce.js';
 import { widgetRoutes } from './widgets/routes.js';
 
 /** Every feature's routes, in the order they register. */
@@ -43,6 +44,7 @@ export const HOOKS = [installAuditTrail];
 /** Jobs and event subscribers each feature contributes, wired once per process. */
 export function registerWorkers(services: Services): void {
   registerWebhookWorkers(services);
+  registerWidgetWorkers(services);
   registerAutomationWorkers(services);
   registerOAuthWorkers(services);
 }

@@ -150,6 +150,8 @@ describe.skipIf(!hasChromium)('embed script in Chromium on another origin', () =
       ],
     });
 
+    // Whole texts in the cards: this suite checks text, not excerpts (see widgets-browser).
+    await api('PATCH', `/v1/widgets/${widgetId}`, { settings: { excerpt_length: 2000 } });
     await approvedTestimonial({
       author_name: 'Long Words',
       text: `See ${LONG_URL} and ${LONG_WORD}`,
@@ -250,7 +252,8 @@ describe.skipIf(!hasChromium)('embed script in Chromium on another origin', () =
         ? true
         : false,
     }));
-    expect(waiting).toEqual({ height: 280, busy: true });
+    // A grid's reserved height, 36rem at the default 16 px root size.
+    expect(waiting).toEqual({ height: 576, busy: true });
     release();
     await settled(page, '#reviews');
     const cards = await page.evaluate(
@@ -387,7 +390,9 @@ describe.skipIf(!hasChromium)('embed script in Chromium on another origin', () =
     });
     expect(demo.cards).toBe(2);
     expect(demo.border).toBe('1px');
-    expect(demo.code).toContain(`<div data-showtrust-widget="${widgetId}"></div>`);
+    expect(demo.code).toContain(
+      `<div data-showtrust-widget="${widgetId}" data-showtrust-layout="grid"></div>`,
+    );
     expect(errors).toEqual([]);
     expect(console).toEqual([]);
     await page.close();

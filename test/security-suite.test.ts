@@ -49,6 +49,11 @@ const FIXTURES: Record<string, Fixture> = {
     create: (t) => post(t, '/v1/widgets', { name: 'A widget', kind: 'grid' }),
     patch: { name: 'Renamed by B' },
   },
+  // One per workspace, no id: the suite's "other workspace" checks read B's own settings.
+  'widget-branding': {
+    create: async (t) => t.workspaceId,
+    patch: { white_label: true },
+  },
   'webhook-endpoints': {
     create: (t) =>
       post(t, '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hook', events: ['*'] }),

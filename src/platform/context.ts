@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import type { MetricsRegistry } from './metrics.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Outbox } from './outbox.js';
+import type { PubSub } from './pubsub.js';
 import type { RateLimitStore } from './rate-limit.js';
 import type { SecretBox } from './secret-box.js';
 import type { Clock } from './time.js';
@@ -22,6 +23,8 @@ export interface Services {
   secrets: SecretBox;
   /** Rate-limit counters: in memory, or in Redis when REDIS_URL is set. Closed on shutdown. */
   rateLimits: RateLimitStore;
+  /** Messages between processes (live widget updates): Redis with REDIS_URL, else memory. */
+  pubsub: PubSub;
   /** Sends (or, without SMTP_URL, keeps) email; every message is stored in `emails`. */
   mailer: Mailer;
   /** Runs fn in one transaction, then wakes the job worker for whatever it enqueued. */

@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './logger.js';
 import { MetricsRegistry } from './metrics.js';
 import { createMailer } from './mail/create-mailer.js';
 import { Outbox } from './outbox.js';
+import { openPubSub } from './pubsub.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit.js';
 import { RedisRateLimitStore } from './rate-limit-redis.js';
 import { RedisConnection } from './redis.js';
@@ -59,6 +60,7 @@ export async function createServices(
     outbox,
     secrets: loadSecretBox(config.secretKey, config.dataDir),
     rateLimits: openRateLimitStore(config, clock, log),
+    pubsub: openPubSub(config, log),
     mailer: createMailer({ config, db, clock, log, jobs }),
     async transaction(fn) {
       const result = await db.kysely.transaction().execute(fn);
@@ -73,5 +75,6 @@ export async function createServices(
       for (const hook of closeHooks.splice(0).reverse()) await hook();
     },
   };
+  services.onClose(() => services.pubsub.close());
   return services;
 }

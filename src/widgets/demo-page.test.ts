@@ -19,7 +19,9 @@ describe.each(dialects)('GET /demo (%s)', (dialect) => {
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
-    expect(res.body).toContain(`<div class="widget" data-showtrust-widget="${t.widgetId}"></div>`);
+    expect(res.body).toContain(
+      `<div class="widget" data-showtrust-widget="${t.widgetId}" data-showtrust-layout="grid"></div>`,
+    );
     expect(res.body).toContain('<script src="/embed.js" async></script>');
     expect(res.body).toContain(
       '<pre><code>&#60;script src=&#34;http://127.0.0.1:3000/embed.js&#34; async&#62;&#60;/script&#62;',

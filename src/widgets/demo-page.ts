@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { firstWorkspaceId } from '../workspaces/store.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
-import { embedSnippet, firstWidgetRow } from './store.js';
+import { embedCodes, firstWidgetRow } from './store.js';
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -32,16 +32,19 @@ const DEMO_CSP = [
 export interface DemoPageInput {
   widgetName: string;
   widgetId: string;
+  kind: string;
   snippet: string;
   formUrl: string;
+  wallUrl: string;
 }
 
 export function renderDemoPage(input: DemoPageInput | undefined): string {
   const main = input
     ? `<p>The widget <strong>${escapeHtml(input.widgetName)}</strong>, embedded below with this code:</p>
 <pre><code>${escapeHtml(input.snippet)}</code></pre>
-<div class="widget" data-showtrust-widget="${escapeHtml(input.widgetId)}"></div>
-<p>Approved testimonials appear here. Collect one with the <a href="${escapeHtml(input.formUrl)}">hosted form</a>, then approve it through the API.</p>`
+<div class="widget" data-showtrust-widget="${escapeHtml(input.widgetId)}" data-showtrust-layout="${escapeHtml(input.kind)}"></div>
+<p>Approved testimonials appear here. Collect one with the <a href="${escapeHtml(input.formUrl)}">hosted form</a>, then approve it through the API.
+Its shareable wall: <a href="${escapeHtml(input.wallUrl)}">${escapeHtml(input.wallUrl)}</a>.</p>`
     : '<p>This workspace has no widget yet: create one with <code>POST /v1/widgets</code>.</p>';
   return `<!doctype html>
 <html lang="en">
@@ -70,8 +73,10 @@ export async function demoRoutes(app: App, { services }: RouteDeps) {
       widget && {
         widgetName: widget.name,
         widgetId: widget.id,
-        snippet: embedSnippet(services.config.publicUrl, widget.id),
+        kind: widget.kind,
+        snippet: embedCodes(services.config.publicUrl, widget).script,
         formUrl: '/f/default',
+        wallUrl: embedCodes(services.config.publicUrl, widget).wall_url,
       },
     );
     return reply

@@ -1,4 +1,4 @@
-import { CompiledQuery, type ExpressionBuilder, type InferResult } from 'kysely';
+import { CompiledQuery, sql, type ExpressionBuilder, type InferResult } from 'kysely';
 import type { Executor } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import type { PublicTestimonial, WidgetKind, WidgetSettings } from './schema.js';
@@ -9,10 +9,15 @@ import { parseSettings } from './store.js';
  * projection only (no email, no moderation fields), in the shape the feed serializes.
  */
 
+/** Testimonials one widget can page through ("load more" stops here); its summary counts all. */
+export const MAX_FEED_ITEMS = 500;
+
 export interface FeedWidget {
   id: string;
   kind: WidgetKind;
   workspaceId: string;
+  name: string;
+  slug: string | null;
   /** The workspace's content version when the row was read: the feed cache's key. */
   contentVersion: number;
   /** Still JSON: parsed only when the feed is rebuilt, never on a cache hit. */
@@ -27,6 +32,8 @@ function widgetWithVersion(executor: Executor, id: string) {
       'widgets.id',
       'widgets.kind',
       'widgets.workspace_id',
+      'widgets.name',
+      'widgets.slug',
       'widgets.settings',
       'workspaces.content_version',
     ])
@@ -57,6 +64,8 @@ export class FeedWidgetLookup {
       id: row.id,
       kind: row.kind as WidgetKind,
       workspaceId: row.workspace_id,
+      name: row.name,
+      slug: row.slug,
       contentVersion: Number(row.content_version),
       settingsJson: row.settings,
     };
@@ -81,6 +90,7 @@ function shownBy(workspaceId: string, settings: WidgetSettings) {
     if (settings.form_ids.length > 0) {
       conditions.push(eb('testimonials.form_id', 'in', settings.form_ids));
     }
+    if (settings.ids.length > 0) conditions.push(eb('testimonials.id', 'in', settings.ids));
     if (settings.tags.length > 0) {
       const tagged = eb
         .selectFrom('testimonial_tags')
@@ -93,13 +103,18 @@ function shownBy(workspaceId: string, settings: WidgetSettings) {
   };
 }
 
-/** Newest first; the id breaks ties so the order is stable between rebuilds. */
+/**
+ * Up to MAX_FEED_ITEMS matching testimonials in the widget's order as far as SQL can
+ * give it: newest (the base of `random` and `stratified`, which feed-order finishes),
+ * highest rated (unrated last) or featured first, newest within ties, the id last so the
+ * order is stable between rebuilds.
+ */
 export async function listFeedTestimonials(
   executor: Executor,
   workspaceId: string,
   settings: WidgetSettings,
 ): Promise<PublicTestimonial[]> {
-  const rows = await executor
+  let query = executor
     .selectFrom('testimonials')
     .select([
       'id',
@@ -109,14 +124,24 @@ export async function listFeedTestimonials(
       'author_name',
       'author_title',
       'author_company',
+      // Added by migration 0006 and not yet in the testimonials table type.
+      sql<string | null>`author_avatar_url`.as('author_avatar_url'),
       'featured',
       'verified',
       'created_at',
     ])
-    .where(shownBy(workspaceId, settings))
+    .where(shownBy(workspaceId, settings));
+  if (settings.order === 'highest_rated') {
+    query = query
+      .orderBy(sql`case when rating is null then 1 else 0 end`)
+      .orderBy('rating', 'desc');
+  } else if (settings.order === 'featured_first') {
+    query = query.orderBy('featured', 'desc');
+  }
+  const rows = await query
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(settings.limit)
+    .limit(MAX_FEED_ITEMS)
     .execute();
   return rows.map((row) => ({
     ...row,
@@ -152,4 +177,14 @@ export async function feedRatingTotals(
     ratingSum: Number(row.rating_sum),
     ratingCount: Number(row.rating_count),
   };
+}
+
+/** Whether the workspace hides "Powered by ShowTrust" (no row: it shows). */
+export async function isWhiteLabel(executor: Executor, workspaceId: string): Promise<boolean> {
+  const row = await executor
+    .selectFrom('widget_branding')
+    .select('white_label')
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  return row?.white_label === 1;
 }

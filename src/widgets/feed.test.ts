@@ -5,6 +5,7 @@ import { PublicFeeds } from './feed.js';
 const dialects = await testDialects();
 
 const PUBLIC_FIELDS = [
+  'author_avatar_url',
   'author_company',
   'author_name',
   'author_title',
@@ -101,17 +102,28 @@ describe.each(dialects)('public widget feed (%s)', (dialect) => {
     const body = res.json();
     expect(body.testimonials.map((x: { id: string }) => x.id)).toEqual([b, a]);
     expect(body.summary).toEqual({ count: 2, rating_count: 2, average: 4.5, rating_rounded: 4.5 });
-    expect(body.widget).toEqual({
+    // The visitor's browser gets what it draws with, never the filters (tags, form ids).
+    expect(Object.keys(body)).toEqual([
+      'widget',
+      'branding',
+      'version',
+      'summary',
+      'testimonials',
+      'next_cursor',
+      'json_ld',
+    ]);
+    expect(body.widget).toMatchObject({
       id,
       kind: 'grid',
-      settings: {
-        min_rating: 4,
-        tags: ['f1', 'unused'],
-        form_ids: [formId],
-        featured_only: false,
-        limit: 20,
-      },
+      slug: expect.stringMatching(/^feed-test-/),
     });
+    expect(body.widget.display).toMatchObject({ theme: 'light', language: 'auto', live: true });
+    expect(body.widget.display).not.toHaveProperty('tags');
+    expect(body.widget.display).not.toHaveProperty('form_ids');
+    expect(res.body).not.toContain(formId);
+    expect(body.branding).toEqual({ powered_by: true });
+    expect(body.next_cursor).toBeNull();
+    expect(body.json_ld).toBeNull();
     expect(body.testimonials[1]).toEqual({
       id: a,
       rating: 5,
@@ -120,6 +132,7 @@ describe.each(dialects)('public widget feed (%s)', (dialect) => {
       author_name: 'Someone',
       author_title: 'CTO',
       author_company: 'Acme',
+      author_avatar_url: null,
       featured: true,
       verified: false,
       created_at: '2025-01-01T00:00:00.000Z',
@@ -193,9 +206,9 @@ describe.each(dialects)('public widget feed (%s)', (dialect) => {
     etags.push(deleted.headers.etag);
 
     for (const etag of etags) expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
-    expect(new Set(etags.slice(0, 3)).size).toBe(3);
-    // Back to the same bytes as the empty feed: a strong ETag names bytes, not versions.
-    expect(etags[3]).toBe(etags[0]);
+    // The body carries the content version (for the live stream), so every change is a new ETag.
+    expect(new Set(etags).size).toBe(4);
+    expect(deleted.json().version).toBeGreaterThan(empty.json().version);
   });
 
   it('reflects a change of the widget itself, and a deleted widget is gone', async () => {
@@ -212,7 +225,6 @@ describe.each(dialects)('public widget feed (%s)', (dialect) => {
     });
     const narrowed = (await feed(id)).json();
     expect(narrowed.testimonials.map((x: { rating: number }) => x.rating)).toEqual([5]);
-    expect(narrowed.widget.settings.min_rating).toBe(5);
 
     await t.app.inject({ method: 'DELETE', url: `/v1/widgets/${id}`, headers: t.auth() });
     const gone = await feed(id);
@@ -244,9 +256,9 @@ describe.each(dialects)('public widget feed (%s)', (dialect) => {
     const tid = await testimonial({ status: 'approved', tags: ['cache'], text: 'Cached text' });
     const secondProcess = new PublicFeeds(t.services.db.kysely);
     expect((await feed(id)).json().testimonials[0].text).toBe('Cached text');
-    expect(JSON.parse((await secondProcess.load(id)).body).testimonials[0].text).toBe(
-      'Cached text',
-    );
+    expect(
+      JSON.parse(secondProcess.page(await secondProcess.load(id)).body).testimonials[0].text,
+    ).toBe('Cached text');
 
     // A write behind the service's back (no version bump) stays invisible: proof that a
     // warm request does not query testimonials again.
@@ -260,9 +272,9 @@ describe.each(dialects)('public widget feed (%s)', (dialect) => {
     // A change through the service bumps the version in the database: both caches see it.
     await patchTestimonial(tid, { text: 'Changed properly' });
     expect((await feed(id)).json().testimonials[0].text).toBe('Changed properly');
-    expect(JSON.parse((await secondProcess.load(id)).body).testimonials[0].text).toBe(
-      'Changed properly',
-    );
+    expect(
+      JSON.parse(secondProcess.page(await secondProcess.load(id)).body).testimonials[0].text,
+    ).toBe('Changed properly');
   });
 
   it('is readable from any origin without credentials, preflight included', async () => {

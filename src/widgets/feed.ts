@@ -1,78 +1,150 @@
 import type { Executor } from '../platform/db/database.js';
 import { notFound } from '../platform/errors.js';
+import { pageOf, resolveCursor } from './feed-cursor.js';
+import { applyOrder, nextShuffleAtMs } from './feed-order.js';
 import {
   feedRatingTotals,
   feedSettings,
   FeedWidgetLookup,
+  isWhiteLabel,
   listFeedTestimonials,
   type FeedWidget,
 } from './feed-query.js';
 import { strongEtag } from './http-cache.js';
+import { buildJsonLd } from './json-ld.js';
 import { summarizeRatings } from './rating.js';
-import type { PublicFeed } from './schema.js';
+import {
+  DISPLAY_SETTING_KEYS,
+  type PublicFeed,
+  type PublicTestimonial,
+  type RatingSummary,
+  type WidgetDisplay,
+  type WidgetKind,
+  type WidgetSettings,
+} from './schema.js';
+import { safeImageUrl } from './view/urls.js';
 
-/** Widgets whose serialized feed one process keeps; the oldest rebuilt is dropped first. */
+/** Widgets whose feed one process keeps; the oldest rebuilt is dropped first. */
 export const FEED_CACHE_MAX_ENTRIES = 1_000;
+/** Builds kept per widget besides the newest, so a reconnecting stream can get a diff. */
+export const FEED_HISTORY = 8;
 
-export interface SerializedFeed {
-  contentVersion: number;
+export interface SerializedPage {
   body: string;
   etag: string;
 }
 
-async function buildFeed(executor: Executor, widget: FeedWidget): Promise<SerializedFeed> {
-  const settings = feedSettings(widget);
-  const [testimonials, totals] = await Promise.all([
-    listFeedTestimonials(executor, widget.workspaceId, settings),
-    feedRatingTotals(executor, widget.workspaceId, settings),
-  ]);
-  const feed: PublicFeed = {
-    widget: { id: widget.id, kind: widget.kind, settings },
-    summary: summarizeRatings(totals.count, totals.ratingSum, totals.ratingCount),
-    testimonials,
-  };
-  const body = JSON.stringify(feed);
-  return { contentVersion: widget.contentVersion, body, etag: strongEtag(body) };
+/** One widget's feed at one content version: every page, format and stream event derive from it. */
+export interface BuiltFeed {
+  widgetId: string;
+  workspaceId: string;
+  kind: WidgetKind;
+  name: string;
+  slug: string;
+  contentVersion: number;
+  /** A `random` order reshuffles at UTC midnight: the build is stale from then on. */
+  validUntilMs: number;
+  settings: WidgetSettings;
+  display: WidgetDisplay;
+  poweredBy: boolean;
+  summary: RatingSummary;
+  /** Every item a visitor can page to, in order. */
+  items: PublicTestimonial[];
+  /** Each item as JSON, to tell changed items from unchanged ones. */
+  itemKeys: string[];
+  /** Layout, display settings and branding as JSON: when it moves, open widgets redraw. */
+  shapeKey: string;
+  /** Serialized JSON pages by cursor ('' for the first), made on first request. */
+  pages: Map<string, SerializedPage>;
+  /** Anything else derived once per build (HTML, CSS, pages), by name. */
+  derived: Map<string, SerializedPage>;
+}
+
+export interface PublicFeedsOptions {
+  maxEntries?: number;
+  nowMs?: () => number;
+  /** Our public base URL (read late: a server on port 0 learns it after listening). */
+  publicUrl?: () => string;
+}
+
+function displayOf(settings: WidgetSettings): WidgetDisplay {
+  const display: Record<string, unknown> = {};
+  for (const key of DISPLAY_SETTING_KEYS) display[key] = settings[key];
+  return display as WidgetDisplay;
+}
+
+interface CacheEntry {
+  latest: BuiltFeed;
+  /** Older builds, oldest first, at most FEED_HISTORY. */
+  history: BuiltFeed[];
 }
 
 /**
- * The public feed, serialized once per (widget, content version). Every request reads the
+ * The public feed, built once per (widget, content version). Every request reads the
  * widget row with its workspace's content version in one query; the testimonials are
  * queried again only when that version moved. The version lives in the database and is
  * bumped in the same transaction as any change, so several processes each keeping their
- * own cache never serve a feed older than the last commit.
+ * own cache never serve a feed older than the last commit (C19: a delete is gone from the
+ * very next request everywhere).
  */
 export class PublicFeeds {
-  private readonly cache = new Map<string, SerializedFeed>();
-  private readonly building = new Map<string, Promise<SerializedFeed>>();
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly building = new Map<string, Promise<BuiltFeed>>();
   private readonly widgets: FeedWidgetLookup;
+  private readonly maxEntries: number;
+  private readonly nowMs: () => number;
+  private readonly publicUrl: () => string;
 
   constructor(
     private readonly executor: Executor,
-    private readonly maxEntries = FEED_CACHE_MAX_ENTRIES,
+    options: PublicFeedsOptions = {},
   ) {
     this.widgets = new FeedWidgetLookup(executor);
+    this.maxEntries = options.maxEntries ?? FEED_CACHE_MAX_ENTRIES;
+    this.nowMs = options.nowMs ?? Date.now;
+    this.publicUrl = options.publicUrl ?? (() => 'http://127.0.0.1');
   }
 
-  async load(widgetId: string): Promise<SerializedFeed> {
+  async load(widgetId: string): Promise<BuiltFeed> {
     const widget = await this.widgets.find(widgetId);
     if (!widget) {
       this.cache.delete(widgetId);
       throw notFound('widget');
     }
-    const cached = this.cache.get(widgetId);
-    if (cached?.contentVersion === widget.contentVersion) return cached;
+    const cached = this.cache.get(widgetId)?.latest;
+    if (cached?.contentVersion === widget.contentVersion && this.nowMs() < cached.validUntilMs) {
+      return cached;
+    }
     return this.rebuild(widget);
   }
 
+  /** An earlier build of this version, if this process still has it. */
+  builtAt(widgetId: string, contentVersion: number): BuiltFeed | undefined {
+    const entry = this.cache.get(widgetId);
+    if (!entry) return undefined;
+    if (entry.latest.contentVersion === contentVersion) return entry.latest;
+    return entry.history.find((feed) => feed.contentVersion === contentVersion);
+  }
+
+  /** The JSON page after `cursor` (the first without one), serialized once per build. */
+  page(feed: BuiltFeed, cursor?: string): SerializedPage {
+    const key = cursor ?? '';
+    let page = feed.pages.get(key);
+    if (!page) {
+      page = serialize(feedPage(feed, cursor));
+      feed.pages.set(key, page);
+    }
+    return page;
+  }
+
   /** Concurrent misses for the same version share one rebuild. */
-  private rebuild(widget: FeedWidget): Promise<SerializedFeed> {
+  private rebuild(widget: FeedWidget): Promise<BuiltFeed> {
     const key = `${widget.id}@${widget.contentVersion}`;
     let pending = this.building.get(key);
     if (!pending) {
-      pending = buildFeed(this.executor, widget)
+      pending = this.build(widget)
         .then((feed) => {
-          this.remember(widget.id, feed);
+          this.remember(feed);
           return feed;
         })
         .finally(() => this.building.delete(key));
@@ -81,15 +153,74 @@ export class PublicFeeds {
     return pending;
   }
 
-  private remember(widgetId: string, feed: SerializedFeed): void {
-    const current = this.cache.get(widgetId);
+  private async build(widget: FeedWidget): Promise<BuiltFeed> {
+    const settings = feedSettings(widget);
+    const nowMs = this.nowMs();
+    const [rows, totals, whiteLabel] = await Promise.all([
+      listFeedTestimonials(this.executor, widget.workspaceId, settings),
+      feedRatingTotals(this.executor, widget.workspaceId, settings),
+      isWhiteLabel(this.executor, widget.workspaceId),
+    ]);
+    const ownOrigin = new URL(this.publicUrl()).origin;
+    const items = applyOrder(rows, settings.order, widget.id, nowMs).map((item) => ({
+      ...item,
+      author_avatar_url: safeImageUrl(item.author_avatar_url, ownOrigin),
+    }));
+    const display = displayOf(settings);
+    const poweredBy = !whiteLabel;
+    return {
+      widgetId: widget.id,
+      workspaceId: widget.workspaceId,
+      kind: widget.kind,
+      name: widget.name,
+      slug: widget.slug ?? widget.id,
+      contentVersion: widget.contentVersion,
+      validUntilMs: settings.order === 'random' ? nextShuffleAtMs(nowMs) : Infinity,
+      settings,
+      display,
+      poweredBy,
+      summary: summarizeRatings(totals.count, totals.ratingSum, totals.ratingCount),
+      items,
+      itemKeys: items.map((item) => JSON.stringify(item)),
+      shapeKey: JSON.stringify([widget.kind, display, poweredBy, widget.slug]),
+      pages: new Map(),
+      derived: new Map(),
+    };
+  }
+
+  private remember(feed: BuiltFeed): void {
+    const entry = this.cache.get(feed.widgetId);
     // A slower rebuild of an older version must not replace a newer one.
-    if (current && current.contentVersion > feed.contentVersion) return;
-    this.cache.delete(widgetId);
-    this.cache.set(widgetId, feed);
+    if (entry && entry.latest.contentVersion > feed.contentVersion) return;
+    const history = entry ? [...entry.history, entry.latest].slice(-FEED_HISTORY) : [];
+    this.cache.delete(feed.widgetId);
+    this.cache.set(feed.widgetId, {
+      latest: feed,
+      history: history.filter((old) => old.contentVersion !== feed.contentVersion),
+    });
     while (this.cache.size > this.maxEntries) {
       const oldest = this.cache.keys().next().value as string;
       this.cache.delete(oldest);
     }
   }
+}
+
+/** The feed's JSON document for one page. JSON-LD describes the first page, which crawlers see. */
+export function feedPage(feed: BuiltFeed, cursor?: string): PublicFeed {
+  const start = resolveCursor(cursor, feed.items);
+  const page = pageOf(feed.items, start, feed.settings.limit);
+  return {
+    widget: { id: feed.widgetId, kind: feed.kind, slug: feed.slug, display: feed.display },
+    branding: { powered_by: feed.poweredBy },
+    version: feed.contentVersion,
+    summary: feed.summary,
+    testimonials: page.items,
+    next_cursor: feed.settings.load_more ? page.nextCursor : null,
+    json_ld: start === 0 ? buildJsonLd(feed.display, feed.summary, page.items) : null,
+  };
+}
+
+function serialize(document: unknown): SerializedPage {
+  const body = JSON.stringify(document);
+  return { body, etag: strongEtag(body) };
 }

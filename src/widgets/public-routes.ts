@@ -1,24 +1,64 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdParams, ProblemSchema } from '../platform/http/schemas.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
-import { PublicFeeds } from './feed.js';
-import { ifNoneMatchHits, sendNotModified } from './http-cache.js';
-import { PublicFeedSchema } from './schema.js';
+import type { BuiltFeed, PublicFeeds, SerializedPage } from './feed.js';
+import { ifNoneMatchHits, sendNotModified, strongEtag } from './http-cache.js';
+import { renderFragment, widgetStylesheet } from './render.js';
+import { FeedQuery, PublicFeedSchema, WidgetDisplaySchema } from './schema.js';
 
 /**
  * Browsers revalidate on every use (`no-cache` means "store, but ask first"): with the
  * ETag a current copy costs a 304, and an approval, edit or delete shows on the very next
- * page view. `public` lets shared caches and proxies keep it under the same rule.
+ * page view. `public` lets shared caches and proxies keep it under the same rule, so no
+ * cache can keep a deleted testimonial alive either (C19).
  */
 export const FEED_CACHE_CONTROL = 'public, no-cache';
 
+/** Derived bodies of one build, made once: the HTML of a page and language, the stylesheet. */
+function derived(feed: BuiltFeed, key: string, make: () => string): SerializedPage {
+  let page = feed.derived.get(key);
+  if (!page) {
+    const body = make();
+    page = { body, etag: strongEtag(body) };
+    feed.derived.set(key, page);
+  }
+  return page;
+}
+
+/** Sends a cached body with its validators, or a 304 when the client's copy is current. */
+export function sendCached(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: SerializedPage,
+  type: string,
+): FastifyReply {
+  reply
+    .header('etag', page.etag)
+    .header('cache-control', FEED_CACHE_CONTROL)
+    .header('cross-origin-resource-policy', 'cross-origin');
+  if (ifNoneMatchHits(request.headers['if-none-match'], page.etag)) {
+    return sendNotModified(reply);
+  }
+  // A string body with this type is sent as it is: the response schema only documents it.
+  return reply
+    .header('x-content-type-options', 'nosniff')
+    .type(type)
+    .send(page.body as never);
+}
+
 /**
- * `GET /public/v1/widgets/:id`, read by the embed script on any site. CORS (`*`, never
- * credentials, preflights, errors included) comes from the platform for every `/public`
- * route; Cross-Origin-Resource-Policy lets pages that isolate themselves (COEP) load it.
+ * `GET /public/v1/widgets/:id` (JSON, or `?format=html`) and its stylesheet, read by the
+ * embed and by static sites. CORS (`*`, never credentials, preflights, errors included)
+ * comes from the platform for every `/public` route; Cross-Origin-Resource-Policy lets
+ * pages that isolate themselves (COEP) load them.
  */
-export async function publicFeedRoutes(app: App, { services }: RouteDeps) {
-  const feeds = new PublicFeeds(services.db.kysely);
+export async function publicFeedRoutes(
+  app: App,
+  { services }: RouteDeps,
+  feeds: PublicFeeds,
+): Promise<void> {
+  app.addSchema(WidgetDisplaySchema);
 
   app.get(
     '/public/v1/widgets/:id',
@@ -27,6 +67,7 @@ export async function publicFeedRoutes(app: App, { services }: RouteDeps) {
         tags: ['public'],
         summary: "A widget's approved testimonials and rating summary (no key, any origin)",
         params: IdParams,
+        querystring: FeedQuery,
         response: {
           200: PublicFeedSchema,
           304: Type.Null({ description: 'The copy named by If-None-Match is current; no body.' }),
@@ -36,19 +77,36 @@ export async function publicFeedRoutes(app: App, { services }: RouteDeps) {
     },
     async (request, reply) => {
       const feed = await feeds.load(request.params.id);
-      reply
-        .header('etag', feed.etag)
-        .header('cache-control', FEED_CACHE_CONTROL)
-        .header('cross-origin-resource-policy', 'cross-origin');
-      if (ifNoneMatchHits(request.headers['if-none-match'], feed.etag)) {
-        return sendNotModified(reply);
+      const { format, cursor, lang } = request.query;
+      if (format === 'html') {
+        const publicUrl = services.config.publicUrl;
+        const page = derived(feed, `html:${lang ?? ''}:${cursor ?? ''}`, () =>
+          renderFragment(feed, { publicUrl, cursor, language: lang }),
+        );
+        return sendCached(request, reply, page, 'text/html; charset=utf-8');
       }
-      // The body is JSON already: Fastify sends a string with a JSON type as it is, so the
-      // response schema documents the shape without serializing it again.
-      return reply
-        .header('x-content-type-options', 'nosniff')
-        .type('application/json; charset=utf-8')
-        .send(feed.body as never);
+      return sendCached(
+        request,
+        reply,
+        feeds.page(feed, cursor),
+        'application/json; charset=utf-8',
+      );
+    },
+  );
+
+  app.get(
+    '/public/v1/widgets/:id/style.css',
+    {
+      schema: {
+        tags: ['public'],
+        summary: "The stylesheet of a widget's server-rendered HTML, with its colours",
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      const feed = await feeds.load(request.params.id);
+      const page = derived(feed, 'css', () => widgetStylesheet(feed));
+      return sendCached(request, reply, page, 'text/css; charset=utf-8');
     },
   );
 }

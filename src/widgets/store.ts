@@ -4,20 +4,40 @@ import type { WidgetTable } from '../platform/db/schema.js';
 import { validationError } from '../platform/errors.js';
 import { DEFAULT_WIDGET_SETTINGS } from './defaults.js';
 import type { ListWidgetsFilter, Widget, WidgetKind, WidgetSettings } from './schema.js';
+import { escapeHtml } from './view/to-html.js';
+import { reservePx } from './view/reserve.js';
 
 export type WidgetRow = Selectable<WidgetTable>;
 
-function escapeAttribute(value: string): string {
-  return value.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** The slug of its wall page: its own, or its id for rows from before slugs (bootstrap's). */
+export function publicSlug(row: Pick<WidgetRow, 'id' | 'slug'>): string {
+  return row.slug ?? row.id;
 }
 
-/** The HTML a site owner pastes: the loader script and one placeholder for this widget. */
-export function embedSnippet(publicUrl: string, widgetId: string): string {
-  const src = escapeAttribute(`${publicUrl}/embed.js`);
-  return (
-    `<script src="${src}" async></script>\n` +
-    `<div data-showtrust-widget="${escapeAttribute(widgetId)}"></div>`
-  );
+export interface EmbedUrls {
+  script: string;
+  iframe: string;
+  html_url: string;
+  wall_url: string;
+}
+
+/**
+ * The HTML a site owner pastes. The script embed names its layout so the loader can
+ * reserve the right height and fetch that layout's code before the feed arrives; the
+ * iframe resizes itself when the same script is on the page.
+ */
+export function embedCodes(publicUrl: string, widget: Pick<WidgetRow, 'id' | 'slug' | 'kind'>) {
+  const id = escapeHtml(widget.id);
+  const script = `<script src="${escapeHtml(`${publicUrl}/embed.js`)}" async></script>`;
+  const kind = widget.kind as WidgetKind;
+  return {
+    script: `${script}\n<div data-showtrust-widget="${id}" data-showtrust-layout="${escapeHtml(kind)}"></div>`,
+    iframe:
+      `${script}\n<iframe src="${escapeHtml(`${publicUrl}/embed/${widget.id}`)}" title="Testimonials" ` +
+      `width="100%" height="${reservePx(kind)}" loading="lazy" data-showtrust-frame></iframe>`,
+    html_url: `${publicUrl}/public/v1/widgets/${widget.id}?format=html`,
+    wall_url: `${publicUrl}/w/${publicSlug(widget)}`,
+  } satisfies EmbedUrls;
 }
 
 /** Stored settings over the defaults, so rows written before a setting existed still read whole. */
@@ -31,8 +51,9 @@ export function toWidget(row: WidgetRow, publicUrl: string): Widget {
     object: 'widget',
     name: row.name,
     kind: row.kind as WidgetKind,
+    slug: publicSlug(row),
     settings: parseSettings(row.settings),
-    embed: { script: embedSnippet(publicUrl, row.id) },
+    embed: embedCodes(publicUrl, row),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -48,6 +69,20 @@ export async function findWidgetRow(
     .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The widget a wall page `/w/{slug}` shows: by its slug, or by its id while it has none. */
+export async function findWidgetBySlug(
+  executor: Executor,
+  slug: string,
+): Promise<WidgetRow | undefined> {
+  return executor
+    .selectFrom('widgets')
+    .selectAll()
+    .where((eb) =>
+      eb.or([eb('slug', '=', slug), eb.and([eb('slug', 'is', null), eb('id', '=', slug)])]),
+    )
     .executeTakeFirst();
 }
 

@@ -43,10 +43,18 @@ describe.each(dialects)('widgets API (%s)', (dialect) => {
       kind: 'grid',
       settings: DEFAULT_WIDGET_SETTINGS,
     });
-    expect(widget.embed.script).toBe(
-      '<script src="http://127.0.0.1:3000/embed.js" async></script>\n' +
-        `<div data-showtrust-widget="${widget.id}"></div>`,
-    );
+    expect(widget.slug).toMatch(/^home-page-[0-9a-z]{6}$/);
+    expect(widget.embed).toEqual({
+      script:
+        '<script src="http://127.0.0.1:3000/embed.js" async></script>\n' +
+        `<div data-showtrust-widget="${widget.id}" data-showtrust-layout="grid"></div>`,
+      iframe:
+        '<script src="http://127.0.0.1:3000/embed.js" async></script>\n' +
+        `<iframe src="http://127.0.0.1:3000/embed/${widget.id}" title="Testimonials" ` +
+        'width="100%" height="576" loading="lazy" data-showtrust-frame></iframe>',
+      html_url: `http://127.0.0.1:3000/public/v1/widgets/${widget.id}?format=html`,
+      wall_url: `http://127.0.0.1:3000/w/${widget.slug}`,
+    });
     const got = await t.app.inject({ url: `/v1/widgets/${widget.id}`, headers: t.auth() });
     expect(got.statusCode).toBe(200);
     expect(got.json()).toEqual(widget);
@@ -75,10 +83,10 @@ describe.each(dialects)('widgets API (%s)', (dialect) => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().settings).toEqual({
+      ...DEFAULT_WIDGET_SETTINGS,
       min_rating: 4,
       tags: ['vip'],
       form_ids: [form.id],
-      featured_only: false,
       limit: 5,
     });
     expect(res.json().name).toBe('Filtered');

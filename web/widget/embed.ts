@@ -1,3 +1,5 @@
+import type { MountedWidget } from './contract.js';
+import { FRAME_SELECTOR, setUpFrame } from './frame-host.js';
 import { mountWidget } from './mount.js';
 import { watchPlaceholders } from './watch.js';
 
@@ -18,9 +20,38 @@ function start(): void {
   const script = document.currentScript;
   const src = script instanceof HTMLScriptElement ? script.src : '';
   if (!src) return;
-
   global[GUARD] = { startedBy: src };
-  watchPlaceholders((placeholder) => mountWidget(placeholder, src));
+
+  const widgets = new WeakMap<Element, MountedWidget>();
+  // Placeholders with a live connection; a removed one is paused until it comes back.
+  const live = new Set<Element>();
+  const sweep = () => {
+    for (const element of live) {
+      if (element.isConnected) continue;
+      live.delete(element);
+      widgets.get(element)?.pause();
+    }
+  };
+  watchPlaceholders({
+    found(element) {
+      if (element.matches(FRAME_SELECTOR)) {
+        setUpFrame(element as HTMLIFrameElement, new URL(src).origin);
+        return;
+      }
+      mountWidget(element, src, (widget) => {
+        widgets.set(element, widget);
+        live.add(element);
+        if (!element.isConnected) sweep();
+      });
+    },
+    back(element) {
+      const widget = widgets.get(element);
+      if (!widget || live.has(element)) return;
+      live.add(element);
+      widget.resume();
+    },
+    removed: sweep,
+  });
 }
 
 try {

@@ -1,0 +1,7 @@
+import { POPUP_CSS, renderPopup } from '../../../src/widgets/view/layout-popup.js';
+import type { MountContext } from '../contract.js';
+import { notify } from '../runtime/carousel.js';
+import { mountLayout } from '../runtime/widget.js';
+
+export const mount = (context: MountContext) =>
+  mountLayout(context, { css: [POPUP_CSS], render: renderPopup, behave: notify });
