@@ -6,6 +6,7 @@ import { authenticator, requiredScope } from '../../auth/authenticate.js';
 import type { Services } from '../context.js';
 import { ERROR_CODES } from '../errors.js';
 import { newId } from '../ids.js';
+import type { Logger } from '../logger.js';
 import { installCors } from './cors.js';
 import { installErrorHandling } from './error-handler.js';
 import { installIdempotency } from './idempotency.js';
@@ -55,18 +56,19 @@ export async function createHttpApp(services: Services, options: HttpAppOptions)
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: these two run on every request, the widget feed's hot path included.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('request-id', request.id);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
-    const fields = {
-      req: serializeRequest(request),
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime),
-    };
-    if (reply.statusCode >= 500) request.log.error(fields, 'request completed');
-    else if (reply.statusCode >= 400) request.log.info(fields, 'request completed');
-    else request.log.debug(fields, 'request completed');
+  app.addHook('onResponse', (request, reply, done) => {
+    const status = reply.statusCode;
+    const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
+    if ((request.log as Logger).isLevelEnabled(level)) {
+      const fields = { req: serializeRequest(request), status, ms: Math.round(reply.elapsedTime) };
+      request.log[level](fields, 'request completed');
+    }
+    done();
   });
   // The API speaks JSON only; a feature that takes other bodies adds its parser in its own scope.
   app.removeContentTypeParser('text/plain');
