@@ -108,6 +108,26 @@ describe.each(dialects)('sign-in and sessions (%s)', (dialect) => {
     );
   });
 
+  it('returns only to paths on this server after sign-in', async () => {
+    const browser = await setUp();
+    const cases: [string, string][] = [
+      ['/oauth/consent/abc', '/oauth/consent/abc'],
+      ['//evil.example/x', '/account'],
+      ['/\\evil.example', '/account'],
+      ['https://evil.example/', '/account'],
+    ];
+    for (const [returnTo, expected] of cases) {
+      const fresh = new PageClient(t.app);
+      const res = await fresh.submit('/account/sign-in', '/account/sign-in', {
+        email: 'ann@example.com',
+        password: PASSWORD,
+        return_to: returnTo,
+      });
+      expect([returnTo, res.headers.location]).toEqual([returnTo, expected]);
+    }
+    expect(browser.jar.get('showtrust_session')).toBeUndefined();
+  });
+
   it('signs out: the session is revoked and its cookie no longer opens the account', async () => {
     const browser = await setUp();
     await browser.signIn('ann@example.com', PASSWORD);

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Provider, errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { SCOPES } from '../auth/scopes.js';
 import { isHttps } from '../accounts/cookies.js';
@@ -180,6 +181,11 @@ export async function createOAuthProvider(services: Services, issuer: string): P
   // The forwarded headers are set from PUBLIC_URL by the mount, never taken from the client.
   provider.proxy = true;
   provider.use(dropProviderSession);
+  // Koa's own error event (an exception outside oidc-provider's handlers), which the
+  // typings leave out: logged, rather than Koa's default print to stderr.
+  (provider as unknown as EventEmitter).on('error', (error: Error) =>
+    services.log.error({ err: error }, 'oauth server error'),
+  );
   provider.on('server_error', (_ctx, error) =>
     services.log.error({ err: error }, 'oauth server error'),
   );
