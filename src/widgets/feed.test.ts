@@ -308,4 +308,135 @@ describe.each(dialects)('public widget feed (%s)', (dialect) => {
       expect(res.headers['access-control-allow-origin']).toBe('*');
     }
   });
+
+  const ids = (body: { testimonials: { id: string }[] }) => body.testimonials.map((x) => x.id);
+
+  it('orders by highest rating (unrated last), featured first, or newest, ties newest first', async () => {
+    const three = await testimonial({ status: 'approved', tags: ['ord'], rating: 3 });
+    const five = await testimonial({ status: 'approved', tags: ['ord'], rating: 5 });
+    const none = await testimonial({ status: 'approved', tags: ['ord'], featured: true });
+    const four = await testimonial({ status: 'approved', tags: ['ord'], rating: 4 });
+    const fiveToo = await testimonial({ status: 'approved', tags: ['ord'], rating: 5 });
+
+    const newest = (await feed(await widget({ tags: ['ord'] }))).json();
+    expect(ids(newest)).toEqual([fiveToo, four, none, five, three]);
+    const best = (await feed(await widget({ tags: ['ord'], order: 'highest_rated' }))).json();
+    expect(ids(best)).toEqual([fiveToo, five, four, three, none]);
+    const featured = (await feed(await widget({ tags: ['ord'], order: 'featured_first' }))).json();
+    expect(ids(featured)).toEqual([none, fiveToo, four, five, three]);
+    const chosen = (await feed(await widget({ tags: ['ord'], ids: [three, four] }))).json();
+    expect(ids(chosen)).toEqual([four, three]);
+  });
+
+  it('samples ratings in proportion when stratified: 10 fives, 5 fours, 5 threes', async () => {
+    for (const rating of [...Array(10).fill(5), ...Array(5).fill(4), ...Array(5).fill(3)]) {
+      await testimonial({ status: 'approved', tags: ['strat'], rating });
+    }
+    const body = (
+      await feed(await widget({ tags: ['strat'], order: 'stratified', limit: 8 }))
+    ).json();
+    expect(body.testimonials.map((x: { rating: number }) => x.rating)).toEqual([
+      5, 4, 3, 5, 5, 4, 3, 5,
+    ]);
+  });
+
+  it('shuffles a random order the same way for every request of a day, and anew the next day', async () => {
+    for (let i = 0; i < 12; i++) await testimonial({ status: 'approved', tags: ['rnd'] });
+    const id = await widget({ tags: ['rnd'], order: 'random' });
+    const firstDay = new PublicFeeds(t.services.db.kysely, {
+      nowMs: () => Date.UTC(2026, 0, 1, 9),
+    });
+    const sameDay = new PublicFeeds(t.services.db.kysely, {
+      nowMs: () => Date.UTC(2026, 0, 1, 23),
+    });
+    const nextDay = new PublicFeeds(t.services.db.kysely, { nowMs: () => Date.UTC(2026, 0, 2, 1) });
+    const order = async (feeds: PublicFeeds) => (await feeds.load(id)).items.map((x) => x.id);
+    const a = await order(firstDay);
+    expect(await order(sameDay)).toEqual(a);
+    expect(await order(nextDay)).not.toEqual(a);
+    expect([...(await order(nextDay))].sort()).toEqual([...a].sort());
+    const newest = ids((await feed(await widget({ tags: ['rnd'] }))).json());
+    expect(a).not.toEqual(newest);
+  });
+
+  it('pages with cursors, neither skipping nor repeating when an item before the cursor goes', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 7; i++)
+      made.push(await testimonial({ status: 'approved', tags: ['page'] }));
+    const newestFirst = [...made].reverse();
+    const id = await widget({ tags: ['page'], limit: 3 });
+
+    const first = (await feed(id)).json();
+    expect(ids(first)).toEqual(newestFirst.slice(0, 3));
+    expect(first.next_cursor).toBe(`3.${newestFirst[2]}`);
+    // The first shown item is deleted before the visitor asks for more.
+    await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/testimonials/${newestFirst[0]}`,
+      headers: t.auth(),
+    });
+    const second = (
+      await t.app.inject({ url: `/public/v1/widgets/${id}?cursor=${first.next_cursor}` })
+    ).json();
+    expect(ids(second)).toEqual(newestFirst.slice(3, 6));
+    expect(second.json_ld).toBeNull();
+    const third = (
+      await t.app.inject({ url: `/public/v1/widgets/${id}?cursor=${second.next_cursor}` })
+    ).json();
+    expect(ids(third)).toEqual(newestFirst.slice(6));
+    expect(third.next_cursor).toBeNull();
+
+    const bad = await t.app.inject({ url: `/public/v1/widgets/${id}?cursor=not-a-cursor` });
+    expect([bad.statusCode, bad.json().code]).toEqual([422, 'validation_failed']);
+    const noMore = (
+      await feed(await widget({ tags: ['page'], limit: 3, load_more: false }))
+    ).json();
+    expect(noMore.next_cursor).toBeNull();
+  });
+
+  it('keeps only https avatar URLs or our own, dropping script, data and plain-http ones', async () => {
+    const urls = {
+      'https://cdn.example/ada.png': 'https://cdn.example/ada.png',
+      'http://127.0.0.1:3000/media/own.png': 'http://127.0.0.1:3000/media/own.png',
+      'javascript:alert(1)': null,
+      'data:image/svg+xml,<svg onload=alert(1)>': null,
+      'http://tracker.example/pixel.png': null,
+    };
+    for (const url of Object.keys(urls)) {
+      const tid = await testimonial({ status: 'approved', tags: ['avatar'], author_name: url });
+      await t.services.db.kysely
+        .updateTable('testimonials')
+        .set({ author_avatar_url: url } as never)
+        .where('id', '=', tid)
+        .execute();
+    }
+    const body = (await feed(await widget({ tags: ['avatar'] }))).json();
+    const shown = Object.fromEntries(
+      body.testimonials.map((x: { author_name: string; author_avatar_url: string | null }) => [
+        x.author_name,
+        x.author_avatar_url,
+      ]),
+    );
+    expect(shown).toEqual(urls);
+  });
+
+  it('announces feed changes to live widgets once per transaction, not for pending submissions', async () => {
+    const announces = async () =>
+      Number(
+        (
+          await t.services.db.kysely
+            .selectFrom('jobs')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('kind', '=', 'widgets.announce')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await announces();
+    const pending = await testimonial({ status: 'pending' });
+    expect(await announces()).toBe(before);
+    await testimonial({ status: 'approved' }); // created + approved events: one job
+    expect(await announces()).toBe(before + 1);
+    await patchTestimonial(pending, { status: 'approved' });
+    expect(await announces()).toBe(before + 2);
+  });
 });

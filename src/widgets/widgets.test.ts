@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, testDialects, type TestContext } from '../../test/support/harness.js';
 import { createApiKey } from '../auth/api-keys.js';
 import { DEFAULT_WIDGET_SETTINGS } from './defaults.js';
+import { WIDGET_KINDS } from './schema.js';
 
 const dialects = await testDialects();
 
@@ -136,6 +137,97 @@ describe.each(dialects)('widgets API (%s)', (dialect) => {
       payload: {},
     });
     expect(empty.statusCode).toBe(422);
+  });
+
+  it.each(WIDGET_KINDS)(
+    'creates a %s widget, with the embed code naming its layout',
+    async (kind) => {
+      const res = await create({ name: `A ${kind}`, kind });
+      expect(res.statusCode).toBe(201);
+      expect(res.json().kind).toBe(kind);
+      expect(res.json().embed.script).toContain(`data-showtrust-layout="${kind}"`);
+    },
+  );
+
+  it('rejects display settings that could inject markup or CSS, naming each field (C09)', async () => {
+    const res = await create({
+      name: 'Hostile',
+      settings: {
+        class_name: 'x" onmouseover="alert(document.domain)',
+        accent_color: 'red;background:url(https://evil.example)',
+        text_color: '#12345',
+        corner_radius: 99,
+        language: 'xx',
+        theme: 'neon',
+        order: 'best',
+        excerpt_length: 10,
+      },
+    });
+    expect(res.statusCode).toBe(422);
+    const fields = res.json().errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        '/settings/class_name',
+        '/settings/accent_color',
+        '/settings/text_color',
+        '/settings/corner_radius',
+        '/settings/language',
+        '/settings/theme',
+        '/settings/order',
+        '/settings/excerpt_length',
+      ]),
+    );
+    const fine = await create({
+      name: 'Fine',
+      settings: { class_name: 'brand-wall_2', accent_color: '#AA00ff' },
+    });
+    expect(fine.statusCode).toBe(201);
+  });
+
+  it('takes a chosen slug, refuses a taken or malformed one, and generates one otherwise', async () => {
+    const first = await create({ name: 'Wall', slug: 'customer-love' });
+    expect([first.statusCode, first.json().slug]).toEqual([201, 'customer-love']);
+    const taken = await create({ name: 'Other', slug: 'customer-love' });
+    expect([taken.statusCode, taken.json().code]).toEqual([409, 'conflict']);
+    expect(taken.json().errors).toEqual([{ field: '/slug', message: 'is already taken' }]);
+    for (const slug of ['Customer Love', 'a', 'x--y', '-x', 'wgt_123']) {
+      const bad = await create({ name: 'Bad', slug });
+      expect([slug, bad.statusCode]).toEqual([slug, 422]);
+    }
+    const generated = (await create({ name: 'Café Crème Été!' })).json();
+    expect(generated.slug).toMatch(/^cafe-creme-ete-[0-9a-z]{6}$/);
+    const arabic = (await create({ name: 'آراء' })).json();
+    expect(arabic.slug).toMatch(/^wall-[0-9a-z]{6}$/);
+
+    const moved = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/widgets/${generated.id}`,
+      headers: t.auth(),
+      payload: { slug: 'customer-love' },
+    });
+    expect([moved.statusCode, moved.json().code]).toEqual([409, 'conflict']);
+    const own = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/widgets/${first.json().id}`,
+      headers: t.auth(),
+      payload: { slug: 'customer-love' },
+    });
+    expect(own.statusCode).toBe(200);
+  });
+
+  it("refuses explicit ids naming another workspace's testimonial", async () => {
+    const other = await t.createWorkspace();
+    const theirs = await t.app.inject({
+      method: 'POST',
+      url: '/v1/testimonials',
+      headers: t.auth(other.apiKey),
+      payload: { text: 'Theirs', author_name: 'B' },
+    });
+    const res = await create({ name: 'Borrowed', settings: { ids: [theirs.json().id] } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors).toEqual([
+      { field: '/settings/ids/0', message: 'is not a testimonial of this workspace' },
+    ]);
   });
 
   it("refuses a form filter naming another workspace's form", async () => {

@@ -4,7 +4,7 @@ import type { WidgetLanguage } from '../schema.js';
 export interface Labels {
   list: string;
   stars: (rating: string) => string;
-  average: (average: string, count: string) => string;
+  average: (average: string, count: number, formatted: string) => string;
   reviews: (count: number, formatted: string) => string;
   noReviews: string;
   readMore: string;
@@ -25,7 +25,7 @@ export interface Labels {
 const en: Labels = {
   list: 'Testimonials',
   stars: (r) => `${r} out of 5 stars`,
-  average: (a, n) => `Rated ${a} out of 5 from ${n} reviews`,
+  average: (a, n, f) => `Rated ${a} out of 5 from ${n === 1 ? '1 review' : `${f} reviews`}`,
   reviews: (n, f) => (n === 1 ? '1 review' : `${f} reviews`),
   noReviews: 'No reviews yet',
   readMore: 'Read more',
@@ -46,7 +46,7 @@ const en: Labels = {
 const de: Labels = {
   list: 'Kundenstimmen',
   stars: (r) => `${r} von 5 Sternen`,
-  average: (a, n) => `Bewertet mit ${a} von 5 aus ${n} Bewertungen`,
+  average: (a, n, f) => `Bewertet mit ${a} von 5 (${n === 1 ? '1 Bewertung' : `${f} Bewertungen`})`,
   reviews: (n, f) => (n === 1 ? '1 Bewertung' : `${f} Bewertungen`),
   noReviews: 'Noch keine Bewertungen',
   readMore: 'Weiterlesen',
@@ -67,7 +67,7 @@ const de: Labels = {
 const fr: Labels = {
   list: 'Témoignages',
   stars: (r) => `${r} étoiles sur 5`,
-  average: (a, n) => `Noté ${a} sur 5 d’après ${n} avis`,
+  average: (a, _n, f) => `Noté ${a} sur 5 d’après ${f} avis`,
   reviews: (n, f) => (n === 1 ? '1 avis' : `${f} avis`),
   noReviews: 'Pas encore d’avis',
   readMore: 'Lire la suite',
@@ -88,7 +88,7 @@ const fr: Labels = {
 const es: Labels = {
   list: 'Testimonios',
   stars: (r) => `${r} de 5 estrellas`,
-  average: (a, n) => `Valoración de ${a} sobre 5 según ${n} reseñas`,
+  average: (a, n, f) => `Valoración de ${a} sobre 5 según ${n === 1 ? '1 reseña' : `${f} reseñas`}`,
   reviews: (n, f) => (n === 1 ? '1 reseña' : `${f} reseñas`),
   noReviews: 'Todavía no hay reseñas',
   readMore: 'Leer más',
@@ -110,7 +110,7 @@ const es: Labels = {
 const ar: Labels = {
   list: 'آراء العملاء',
   stars: (r) => `${r} من 5 نجوم`,
-  average: (a, n) => `التقييم ${a} من 5 (عدد المراجعات: ${n})`,
+  average: (a, _n, f) => `التقييم ${a} من 5 (عدد المراجعات: ${f})`,
   reviews: (_n, f) => `عدد المراجعات: ${f}`,
   noReviews: 'لا توجد مراجعات بعد',
   readMore: 'اقرأ المزيد',

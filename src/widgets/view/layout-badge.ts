@@ -41,7 +41,11 @@ export function renderBadge(view: WidgetView): VNode {
     view,
     h(
       'a',
-      { class: 'st-badge', href: view.wallUrl, 'aria-label': labels.average(average, count) },
+      {
+        class: 'st-badge',
+        href: view.wallUrl,
+        'aria-label': labels.average(average, summary.rating_count, count),
+      },
       stars,
       h('strong', {}, average),
       h('span', { class: 'st-count' }, labels.reviews(summary.rating_count, count)),
