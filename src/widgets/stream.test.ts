@@ -260,7 +260,7 @@ describe.each(dialects)('widget live stream (%s)', (dialect) => {
 
     const stranger = await stream(id, '', { 'last-event-id': '0' });
     const reset = await stranger.next('reset');
-    expect(reset.json.testimonials.map((x: { id: string }) => x.id)).toEqual([b.id, a.id]);
+    expect((reset.json.testimonials as { id: string }[]).map((x) => x.id)).toEqual([b.id, a.id]);
     expect(Number(reset.id)).toBe(reset.json.version);
   }, 30_000);
 
