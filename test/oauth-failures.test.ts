@@ -72,6 +72,16 @@ describe.each(dialects)('OAuth 2 authorization server refuses (%s)', (dialect) =
     }
   });
 
+  it('answers only in the query: another response_mode is refused on our page', async () => {
+    for (const mode of ['form_post', 'fragment']) {
+      const res = await authorizeWith(REDIRECT_URI, { response_mode: mode });
+      const body = await res.text();
+      expect([mode, res.status, res.headers.get('location')]).toEqual([mode, 400, null]);
+      expect(body).toContain('<code>unsupported_response_mode</code>');
+      expect(body).not.toContain('<script');
+    }
+  });
+
   it('refuses a code without its verifier, or with another one', async () => {
     const { start, callback } = await f.authorize();
     await expect(

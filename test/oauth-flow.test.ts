@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserByEmail, upsertMembership } from '../src/accounts/users.js';
 import { createApiKey } from '../src/auth/api-keys.js';
+import { SCOPES } from '../src/auth/scopes.js';
 import { storageKey } from '../src/oauth/adapter.js';
 import { insertWorkspace } from '../src/workspaces/store.js';
 import { testDialects } from './support/harness.js';
@@ -31,6 +32,11 @@ describe.each(dialects)('OAuth 2 authorization server, end to end (%s)', (dialec
       'client_credentials',
       'refresh_token',
     ]);
+    expect(as.scopes_supported).toEqual([...SCOPES]);
+    expect(as.response_modes_supported).toEqual(['query']);
+    expect(as.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'none']);
+    expect(as.pushed_authorization_request_endpoint).toBeUndefined();
+    expect(as.dpop_signing_alg_values_supported).toBeUndefined();
   });
 
   it('runs the code flow with PKCE through our consent page; the token works on /v1 like a key', async () => {

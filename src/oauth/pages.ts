@@ -1,5 +1,9 @@
+import { PAGE_HEADERS, pageCsp } from '../accounts/http.js';
 import { createPageRenderer } from '../accounts/pages.js';
 import { CONSENT_PAGE, OAUTH_ERROR_PAGE } from './templates.js';
+
+/** Headers of the pages oidc-provider renders through us (its error page). */
+export const OAUTH_PAGE_HEADERS = { 'content-security-policy': pageCsp(), ...PAGE_HEADERS };
 
 const render = createPageRenderer({ '@consent': CONSENT_PAGE, '@oauth-error': OAUTH_ERROR_PAGE });
 

@@ -6,7 +6,8 @@ import { findUser } from '../accounts/users.js';
 import type { Services } from '../platform/context.js';
 import { KyselyOidcAdapter } from './adapter.js';
 import { AppClientAdapter } from './client-adapter.js';
-import { renderOAuthErrorPage } from './pages.js';
+import { OAUTH_PAGE_HEADERS, renderOAuthErrorPage } from './pages.js';
+import { describeOurScopes, onlyQueryResponseMode } from './provider-middleware.js';
 import { loadSigningKeys } from './signing-keys.js';
 
 /** Every endpoint of the authorization server lives under /oauth. */
@@ -75,7 +76,8 @@ function configuration(services: Services, issuer: string, jwks: Configuration['
     adapter: (name) =>
       name === 'Client' ? new AppClientAdapter(services) : new KyselyOidcAdapter(name, services),
     clients: [],
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    // One method per kind of app: client_secret_basic for confidential, none for public.
+    clientAuthMethods: ['client_secret_basic', 'none'],
     extraClientMetadata: { properties: ['workspace_id', 'api_scopes'] },
     cookies: {
       keys: [services.secrets.mac('oauth-cookies', 'v1')],
@@ -97,6 +99,9 @@ function configuration(services: Services, issuer: string, jwks: Configuration['
         allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
       },
       userinfo: { enabled: false },
+      // Off until our API verifies sender-constrained tokens and tests cover pushed requests.
+      dPoP: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
       rpInitiatedLogout: { enabled: false },
       resourceIndicators: {
         enabled: true,
@@ -147,15 +152,6 @@ function configuration(services: Services, issuer: string, jwks: Configuration['
   return config;
 }
 
-export const OAUTH_PAGE_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-  'cache-control': 'no-store',
-};
-
 /**
  * oidc-provider keeps its own sign-in session in a cookie; we drop that cookie, so our
  * session is the only sign-in: every authorization asks our consent page, which checks
@@ -181,6 +177,8 @@ export async function createOAuthProvider(services: Services, issuer: string): P
   // The forwarded headers are set from PUBLIC_URL by the mount, never taken from the client.
   provider.proxy = true;
   provider.use(dropProviderSession);
+  provider.use(onlyQueryResponseMode(OAUTH_ROUTES.authorization));
+  provider.use(describeOurScopes(METADATA_PATH));
   // Koa's own error event (an exception outside oidc-provider's handlers), which the
   // typings leave out: logged, rather than Koa's default print to stderr.
   (provider as unknown as EventEmitter).on('error', (error: Error) =>
