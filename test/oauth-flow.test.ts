@@ -208,6 +208,17 @@ describe.each(dialects)('OAuth 2 authorization server, end to end (%s)', (dialec
     expect(await f.statusWith(bKey.secret, `/v1/testimonials/${bTestimonial}`)).toBe(200);
   });
 
+  it('writes no code, token, client secret or password to the log', async () => {
+    await f.tokens();
+    const log = f.live.logs.join('\n');
+    expect(OAuthFixture.issued.length).toBeGreaterThan(10);
+    const leaked = [...OAuthFixture.issued, OWNER.password].filter((secret) =>
+      log.includes(secret),
+    );
+    expect(leaked).toEqual([]);
+    expect(log).toContain('oauth consent');
+  });
+
   it('stops a member’s tokens when they leave the workspace or the app is deleted', async () => {
     const editor = await f.addMember('editor@example.com', 'editor');
     const { start, callback } = await f.authorize({}, { user: editor });

@@ -28,6 +28,9 @@ export interface RegisteredApp {
  * steps of the flows as an independent client (oauth4webapi) and a browser take them.
  */
 export class OAuthFixture {
+  /** Every secret the flows produced (client secrets, codes, tokens), for log checks. */
+  static readonly issued: string[] = [];
+
   private constructor(
     readonly live: LiveServer,
     readonly as: oauth.AuthorizationServer,
@@ -35,7 +38,8 @@ export class OAuthFixture {
   ) {}
 
   static async start(dialect: TestDialect): Promise<OAuthFixture> {
-    const live = await startLiveServer(dialect);
+    // Flows here sign in often; the sign-in throttle has its own tests.
+    const live = await startLiveServer(dialect, { LOGIN_ATTEMPTS_PER_ACCOUNT: '1000' });
     await createUser(live.server.services, {
       ...OWNER,
       workspaceId: live.workspaceId,
@@ -73,19 +77,31 @@ export class OAuthFixture {
     return { email, password };
   }
 
-  /** Authorization request, sign-in and consent in a fresh browser; the redirect it ends in. */
+  private readonly browsers = new Map<string, FetchBrowser>();
+
+  /** One browser per person, which stays signed in after its first flow, as a real one would. */
+  private browserOf(email: string): FetchBrowser {
+    let browser = this.browsers.get(email);
+    if (!browser) {
+      browser = new FetchBrowser(this.live.url);
+      this.browsers.set(email, browser);
+    }
+    return browser;
+  }
+
+  /** Authorization request, sign-in if needed, and consent; the redirect it ends in. */
   async authorize(
     request: Partial<AuthorizeRequest> = {},
     options: { decision?: 'approve' | 'deny'; user?: { email: string; password: string } } = {},
   ): Promise<{ start: StartedAuthorization; callback: URL; browser: FetchBrowser }> {
-    const browser = new FetchBrowser(this.live.url);
+    const user = options.user ?? OWNER;
+    const browser = this.browserOf(user.email);
     const start = await authorizationUrl(this.as, {
       clientId: this.app.id,
       redirectUri: REDIRECT_URI,
       scope: 'testimonials:read widgets:read',
       ...request,
     });
-    const user = options.user ?? OWNER;
     const callback = await consentThrough(browser, start.url, options.decision ?? 'approve', user);
     return { start, callback, browser };
   }
@@ -105,7 +121,8 @@ export class OAuthFixture {
       start.codeVerifier,
       insecure,
     );
-    return oauth.processAuthorizationCodeResponse(this.as, app.client, res);
+    OAuthFixture.issued.push(params.get('code')!);
+    return remember(await oauth.processAuthorizationCodeResponse(this.as, app.client, res));
   }
 
   /** The whole code flow: tokens for the given scope. */
@@ -119,7 +136,7 @@ export class OAuthFixture {
       ...insecure,
       ...(scope ? { additionalParameters: { scope } } : {}),
     });
-    return oauth.processRefreshTokenResponse(this.as, app.client, res);
+    return remember(await oauth.processRefreshTokenResponse(this.as, app.client, res));
   }
 
   async introspect(token: string, app: RegisteredApp = this.app) {
@@ -136,6 +153,14 @@ export class OAuthFixture {
   async statusWith(token: string, path = '/v1/testimonials'): Promise<number> {
     return (await this.api(path, token)).status;
   }
+}
+
+function remember(tokens: oauth.TokenEndpointResponse): oauth.TokenEndpointResponse {
+  OAuthFixture.issued.push(
+    tokens.access_token,
+    ...(tokens.refresh_token ? [tokens.refresh_token] : []),
+  );
+  return tokens;
 }
 
 function callApi(live: LiveServer, path: string, token: string, init: RequestInit = {}) {
@@ -156,6 +181,7 @@ async function registerApp(live: LiveServer, body: Record<string, unknown>) {
   });
   expect(res.status).toBe(201);
   const app = (await res.json()) as { id: string; client_secret: string | null };
+  if (app.client_secret) OAuthFixture.issued.push(app.client_secret);
   return {
     id: app.id,
     client: { client_id: app.id },
