@@ -391,7 +391,7 @@ describe.skipIf(!hasChromium)('embed script in Chromium on another origin', () =
     expect(demo.cards).toBe(2);
     expect(demo.border).toBe('1px');
     expect(demo.code).toContain(
-      `<div data-showtrust-widget="${widgetId}" data-showtrust-layout="grid"></div>`,
+      `<div data-showtrust-widget="${widgetId}" data-showtrust-layout="grid"><svg slot="reserve"`,
     );
     expect(errors).toEqual([]);
     expect(console).toEqual([]);

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { firstWorkspaceId } from '../workspaces/store.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
+import type { WidgetKind } from './schema.js';
 import { embedCodes, firstWidgetRow } from './store.js';
+import { placeholderHtml } from './view/reserve.js';
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -32,7 +34,7 @@ const DEMO_CSP = [
 export interface DemoPageInput {
   widgetName: string;
   widgetId: string;
-  kind: string;
+  kind: WidgetKind;
   snippet: string;
   formUrl: string;
   wallUrl: string;
@@ -42,7 +44,7 @@ export function renderDemoPage(input: DemoPageInput | undefined): string {
   const main = input
     ? `<p>The widget <strong>${escapeHtml(input.widgetName)}</strong>, embedded below with this code:</p>
 <pre><code>${escapeHtml(input.snippet)}</code></pre>
-<div class="widget" data-showtrust-widget="${escapeHtml(input.widgetId)}" data-showtrust-layout="${escapeHtml(input.kind)}"></div>
+<div class="widget">${placeholderHtml(escapeHtml(input.widgetId), input.kind)}</div>
 <p>Approved testimonials appear here. Collect one with the <a href="${escapeHtml(input.formUrl)}">hosted form</a>, then approve it through the API.
 Its shareable wall: <a href="${escapeHtml(input.wallUrl)}">${escapeHtml(input.wallUrl)}</a>.</p>`
     : '<p>This workspace has no widget yet: create one with <code>POST /v1/widgets</code>.</p>';
@@ -73,7 +75,7 @@ export async function demoRoutes(app: App, { services }: RouteDeps) {
       widget && {
         widgetName: widget.name,
         widgetId: widget.id,
-        kind: widget.kind,
+        kind: widget.kind as WidgetKind,
         snippet: embedCodes(services.config.publicUrl, widget).script,
         formUrl: '/f/default',
         wallUrl: embedCodes(services.config.publicUrl, widget).wall_url,

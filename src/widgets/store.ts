@@ -5,7 +5,7 @@ import { validationError } from '../platform/errors.js';
 import { DEFAULT_WIDGET_SETTINGS } from './defaults.js';
 import type { ListWidgetsFilter, Widget, WidgetKind, WidgetSettings } from './schema.js';
 import { escapeHtml } from './view/to-html.js';
-import { reservePx } from './view/reserve.js';
+import { placeholderHtml, RESERVE_PX } from './view/reserve.js';
 
 export type WidgetRow = Selectable<WidgetTable>;
 
@@ -31,10 +31,10 @@ export function embedCodes(publicUrl: string, widget: Pick<WidgetRow, 'id' | 'sl
   const script = `<script src="${escapeHtml(`${publicUrl}/embed.js`)}" async></script>`;
   const kind = widget.kind as WidgetKind;
   return {
-    script: `${script}\n<div data-showtrust-widget="${id}" data-showtrust-layout="${escapeHtml(kind)}"></div>`,
+    script: `${script}\n${placeholderHtml(id, kind)}`,
     iframe:
       `${script}\n<iframe src="${escapeHtml(`${publicUrl}/embed/${widget.id}`)}" title="Testimonials" ` +
-      `width="100%" height="${reservePx(kind)}" loading="lazy" data-showtrust-frame></iframe>`,
+      `width="100%" height="${RESERVE_PX[kind] || 160}" loading="lazy" data-showtrust-frame></iframe>`,
     html_url: `${publicUrl}/public/v1/widgets/${widget.id}?format=html`,
     wall_url: `${publicUrl}/w/${publicSlug(widget)}`,
   } satisfies EmbedUrls;

@@ -48,7 +48,8 @@ describe.each(dialects)('widgets API (%s)', (dialect) => {
     expect(widget.embed).toEqual({
       script:
         '<script src="http://127.0.0.1:3000/embed.js" async></script>\n' +
-        `<div data-showtrust-widget="${widget.id}" data-showtrust-layout="grid"></div>`,
+        `<div data-showtrust-widget="${widget.id}" data-showtrust-layout="grid">` +
+        '<svg slot="reserve" width="1" height="576" display="block" aria-hidden="true"></svg></div>',
       iframe:
         '<script src="http://127.0.0.1:3000/embed.js" async></script>\n' +
         `<iframe src="http://127.0.0.1:3000/embed/${widget.id}" title="Testimonials" ` +

@@ -4,7 +4,8 @@ import type { WidgetLanguage } from '../schema.js';
 export interface Labels {
   list: string;
   stars: (rating: string) => string;
-  average: (average: string, count: number, formatted: string) => string;
+  /** After the average, for screen readers: "4.5 out of 5". */
+  outOfFive: string;
   reviews: (count: number, formatted: string) => string;
   noReviews: string;
   readMore: string;
@@ -23,9 +24,9 @@ export interface Labels {
 }
 
 const en: Labels = {
+  outOfFive: 'out of 5',
   list: 'Testimonials',
   stars: (r) => `${r} out of 5 stars`,
-  average: (a, n, f) => `Rated ${a} out of 5 from ${n === 1 ? '1 review' : `${f} reviews`}`,
   reviews: (n, f) => (n === 1 ? '1 review' : `${f} reviews`),
   noReviews: 'No reviews yet',
   readMore: 'Read more',
@@ -44,9 +45,9 @@ const en: Labels = {
 };
 
 const de: Labels = {
+  outOfFive: 'von 5',
   list: 'Kundenstimmen',
   stars: (r) => `${r} von 5 Sternen`,
-  average: (a, n, f) => `Bewertet mit ${a} von 5 (${n === 1 ? '1 Bewertung' : `${f} Bewertungen`})`,
   reviews: (n, f) => (n === 1 ? '1 Bewertung' : `${f} Bewertungen`),
   noReviews: 'Noch keine Bewertungen',
   readMore: 'Weiterlesen',
@@ -65,9 +66,9 @@ const de: Labels = {
 };
 
 const fr: Labels = {
+  outOfFive: 'sur 5',
   list: 'Témoignages',
   stars: (r) => `${r} étoiles sur 5`,
-  average: (a, _n, f) => `Noté ${a} sur 5 d’après ${f} avis`,
   reviews: (n, f) => (n === 1 ? '1 avis' : `${f} avis`),
   noReviews: 'Pas encore d’avis',
   readMore: 'Lire la suite',
@@ -86,9 +87,9 @@ const fr: Labels = {
 };
 
 const es: Labels = {
+  outOfFive: 'de 5',
   list: 'Testimonios',
   stars: (r) => `${r} de 5 estrellas`,
-  average: (a, n, f) => `Valoración de ${a} sobre 5 según ${n === 1 ? '1 reseña' : `${f} reseñas`}`,
   reviews: (n, f) => (n === 1 ? '1 reseña' : `${f} reseñas`),
   noReviews: 'Todavía no hay reseñas',
   readMore: 'Leer más',
@@ -108,9 +109,9 @@ const es: Labels = {
 
 // Counts are written as "number of reviews: n", which needs none of Arabic's six plural forms.
 const ar: Labels = {
+  outOfFive: 'من 5',
   list: 'آراء العملاء',
   stars: (r) => `${r} من 5 نجوم`,
-  average: (a, _n, f) => `التقييم ${a} من 5 (عدد المراجعات: ${f})`,
   reviews: (_n, f) => `عدد المراجعات: ${f}`,
   noReviews: 'لا توجد مراجعات بعد',
   readMore: 'اقرأ المزيد',

@@ -4,11 +4,12 @@ import { formatNumber } from './text.js';
 import type { WidgetView } from './view-model.js';
 
 export const BADGE_CSS =
-  '.st-badge{display:inline-flex;align-items:center;gap:.5rem;max-width:100%;' +
-  'height:2.75rem;padding:0 .875rem;overflow:hidden;white-space:nowrap;' +
+  '.st-badge{position:relative;display:inline-flex;align-items:center;gap:.5rem;max-width:100%;' +
+  'height:44px;padding:0 .875rem;overflow:hidden;white-space:nowrap;' +
   'border:1px solid var(--st-border);border-radius:999px;background:var(--st-card);' +
   'color:var(--st-fg);text-decoration:none}.st-badge strong{font-weight:600}' +
   '.st-badge .st-count{color:var(--st-muted)}' +
+  '.st-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}' +
   '.st-half{background:linear-gradient(90deg,var(--st-star) 50%,var(--st-off) 50%);' +
   '-webkit-background-clip:text;background-clip:text;color:transparent}' +
   '.st-half:dir(rtl){background:linear-gradient(270deg,var(--st-star) 50%,var(--st-off) 50%);' +
@@ -41,13 +42,11 @@ export function renderBadge(view: WidgetView): VNode {
     view,
     h(
       'a',
-      {
-        class: 'st-badge',
-        href: view.wallUrl,
-        'aria-label': labels.average(average, summary.rating_count, count),
-      },
+      { class: 'st-badge', href: view.wallUrl },
       stars,
       h('strong', {}, average),
+      // The link's name reads "4.5 out of 5, 12 reviews" and contains every visible word.
+      h('span', { class: 'st-sr' }, ` ${labels.outOfFive}, `),
       h('span', { class: 'st-count' }, labels.reviews(summary.rating_count, count)),
     ),
   );

@@ -5,7 +5,7 @@ import { h, type VNode } from './node.js';
 import type { WidgetView } from './view-model.js';
 
 export const SINGLE_CSS =
-  '.st-one{height:calc(var(--showtrust-reserve,var(--st-h)) - 4rem)}.st-static .st-one{height:auto}';
+  '.st-one{height:calc(var(--showtrust-reserve,var(--st-h)) - 64px)}.st-static .st-one{height:auto}';
 
 /** One testimonial, the first in the widget's order (featured first, typically). */
 export function renderSingle(view: WidgetView): VNode {

@@ -6,8 +6,8 @@ import { SLIDE_EXCERPT } from './fixed-card.js';
 import type { WidgetView } from './view-model.js';
 
 export const SLIDER_CSS =
-  '.st-slides{height:calc(var(--showtrust-reserve,var(--st-h)) - 4rem)}.st-slide{height:100%}' +
-  '.st-slider>.st-foot{margin:0 0 1rem}' +
+  '.st-slides{height:calc(var(--showtrust-reserve,var(--st-h)) - 64px)}.st-slide{height:100%}' +
+  '.st-slider>.st-foot{margin:0 0 16px}' +
   '.st-slide.st-enter{animation:st-fade .3s ease-out}' +
   '.st-status{color:var(--st-muted);font-size:.875em}' +
   '.st-static .st-slides{height:auto;display:flex;gap:1rem;overflow-x:auto;' +

@@ -6,7 +6,7 @@ import type { WidgetView } from './view-model.js';
 
 /** Grid, masonry and list show what fits the reserved height; "show more" opens the rest. */
 export const WALL_CSS =
-  '.st-clip{max-height:calc(var(--showtrust-reserve,var(--st-h)) - 4rem);overflow:hidden}' +
+  '.st-clip{max-height:calc(var(--showtrust-reserve,var(--st-h)) - 64px);overflow:hidden}' +
   '.st-clipped{-webkit-mask-image:linear-gradient(#000 calc(100% - 4rem),transparent);' +
   'mask-image:linear-gradient(#000 calc(100% - 4rem),transparent)}' +
   '.st-open .st-clip,.st-static .st-clip{max-height:none;-webkit-mask-image:none;mask-image:none}' +

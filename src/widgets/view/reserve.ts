@@ -1,26 +1,36 @@
 import type { WidgetKind } from '../schema.js';
 
 /**
- * The height each layout occupies, kept from the first paint (before any data) to the
- * rendered widget, so the page around it never moves (CLS 0). Wall layouts show what
- * fits and offer "show more"; the slider and the single card clamp their text; the popup
- * floats over the page and takes no space. A host overrides it with the
- * `--showtrust-reserve` custom property on the placeholder.
+ * The height each layout occupies, in CSS pixels, kept from the first paint to the
+ * rendered widget so the page around it never moves (CLS 0). The embed code carries it
+ * as a spacer inside the placeholder, so even a script that arrives after the first
+ * paint moves nothing; the loader's reserved box and the rendered layout have the same
+ * height. Wall layouts show what fits and offer "show more"; the slider and the single
+ * card clamp their text; the popup floats over the page and takes no space. A host can
+ * set its own with the `--showtrust-reserve` custom property (and drop the spacer).
  */
-export const RESERVE_REM: Readonly<Record<WidgetKind, number>> = {
-  grid: 36,
-  masonry: 36,
-  list: 32,
-  slider: 20,
-  single: 18,
-  badge: 2.75,
+export const RESERVE_PX: Readonly<Record<WidgetKind, number>> = {
+  grid: 576,
+  masonry: 576,
+  list: 512,
+  slider: 320,
+  single: 288,
+  badge: 44,
   popup: 0,
 };
 
-/** Of that height, the row under the layout: "show more", the slider's place, "Powered by". */
-export const FOOT_REM = 4;
+/** Of that height, the row under the layout: "show more", the slider's controls, "Powered by". */
+export const FOOT_PX = 64;
 
-/** The same height in CSS pixels at the default 16 px root size: an iframe's `height`. */
-export function reservePx(kind: WidgetKind): number {
-  return Math.round(RESERVE_REM[kind] * 16);
+/**
+ * The placeholder a page includes: with a spacer that holds the layout's height from the
+ * first paint. It is assigned to no slot, so once the shadow root is attached it is not
+ * shown, and the fallback after a failure (the default slot) never shows it either.
+ */
+export function placeholderHtml(id: string, kind: WidgetKind): string {
+  const height = RESERVE_PX[kind];
+  const spacer = height
+    ? `<svg slot="reserve" width="1" height="${height}" display="block" aria-hidden="true"></svg>`
+    : '';
+  return `<div data-showtrust-widget="${id}" data-showtrust-layout="${kind}">${spacer}</div>`;
 }

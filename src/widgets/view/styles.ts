@@ -33,11 +33,13 @@ export const COMMON_CSS =
   '.st-verified{display:inline-block;margin-inline-start:.375rem;color:var(--st-ok);font-weight:400}' +
   '.st-btn{cursor:pointer;font:inherit;border:1px solid var(--st-border);border-radius:var(--st-r);' +
   'background:var(--st-card);color:var(--st-fg);padding:.25rem .75rem;line-height:1.5}' +
+  // A fixed width: "Pause" becoming "Play" (reduced motion switched on) moves nothing.
+  '.st-btn[data-st=toggle]{min-width:7.5rem}' +
   '.st-link{font:inherit;color:var(--st-accent);text-decoration:underline;background:none;' +
   'border:0;cursor:pointer;align-self:flex-start}' +
   '.st button:focus-visible,.st a:focus-visible,.st [tabindex]:focus-visible{' +
   'outline:2px solid var(--st-accent);outline-offset:2px}' +
-  '.st-foot{display:flex;align-items:center;gap:1rem;height:3rem;margin-top:1rem}' +
+  '.st-foot{display:flex;align-items:center;gap:1rem;height:48px;margin-top:16px}' +
   '.st-powered{margin-inline-start:auto;font-size:.75rem;color:var(--st-muted)}' +
   '.st-dialog{margin:auto;width:min(36rem,calc(100vw - 2rem));max-height:calc(100vh - 4rem);' +
   'overflow:auto;border:1px solid var(--st-border);border-radius:var(--st-r);' +

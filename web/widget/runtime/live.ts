@@ -15,7 +15,8 @@ export interface LiveStream {
  * A widget's server-sent event stream. The browser reconnects by itself after a dropped
  * connection, sending `Last-Event-ID`, so the server answers with exactly what was
  * missed; after a refusal (which closes an EventSource for good) we retry slowly, from
- * the version the widget shows. Closed whenever the widget leaves the page (C23).
+ * the version the widget shows. Closed whenever the widget leaves the page (C23) and
+ * while the page is hidden.
  */
 export function openStream(
   url: string,
@@ -57,6 +58,27 @@ export function openStream(
     };
   };
 
-  connect();
-  return { pause: stop, resume: connect };
+  // Browsers keep six HTTP/1.1 connections per origin across all tabs and each open
+  // stream holds one, so a tab in the background lets its stream go and catches up from
+  // its version when shown again: tabs left open never starve the others.
+  let attached = true;
+  const follow = () => {
+    if (attached && !document.hidden) {
+      if (!source && !timer) connect();
+    } else {
+      stop();
+    }
+  };
+  document.addEventListener('visibilitychange', follow);
+  follow();
+  return {
+    pause: () => {
+      attached = false;
+      follow();
+    },
+    resume: () => {
+      attached = true;
+      follow();
+    },
+  };
 }

@@ -1,6 +1,17 @@
+import type { ViewState } from '../../../src/widgets/view/view-model.js';
+import type { Feed } from './read-feed.js';
 import type { LiveWidget } from './widget.js';
 
 const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
+
+function prefersReducedMotion(): MediaQueryList | null {
+  return typeof matchMedia === 'function' ? matchMedia(REDUCED_MOTION) : null;
+}
+
+/** Paused from the first paint when the widget says so or the visitor asks for less motion. */
+export function startsPaused(feed: Feed): Partial<ViewState> {
+  return { paused: !feed.display.autoplay || prefersReducedMotion()?.matches === true };
+}
 
 /**
  * Automatic advance for the slider and the popup (C11): never under
@@ -11,7 +22,7 @@ const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
  */
 export function rotate(widget: LiveWidget, advance: () => void) {
   const { display } = widget.feed;
-  const motion = typeof matchMedia === 'function' ? matchMedia(REDUCED_MOTION) : null;
+  const motion = prefersReducedMotion();
   let hovering = false;
   let focused = false;
   let detached = false;
@@ -30,7 +41,6 @@ export function rotate(widget: LiveWidget, advance: () => void) {
     schedule();
   };
 
-  if (!display.autoplay || motion?.matches) widget.setState({ paused: true });
   motion?.addEventListener?.('change', (event) => {
     if (event.matches) setPaused(true);
   });

@@ -20,6 +20,8 @@ export interface LayoutSpec {
   render: (view: WidgetView) => VNode;
   /** Whether an empty feed still shows something (the badge's "no reviews yet"). */
   showsEmpty?: boolean;
+  /** State known before the first paint, so the first render is already the right one. */
+  initialState?: (feed: Feed) => Partial<ViewState>;
   behave?: (widget: LiveWidget) => Behaviour;
 }
 
@@ -71,7 +73,11 @@ export class LiveWidget {
     // An explicit or recognised language sets the direction; otherwise the page's applies.
     const recognised = feed.display.language !== 'auto' || this.language !== 'en';
     this.direction = recognised ? directionOf(this.language) : null;
-    this.state = { ...INITIAL_STATE, hasMore: feed.nextCursor !== null };
+    this.state = {
+      ...INITIAL_STATE,
+      hasMore: feed.nextCursor !== null,
+      ...spec.initialState?.(feed),
+    };
     this.element = create(spec.render(this.view())) as HTMLElement;
     for (const [name, value] of themeProperties(feed.display)) {
       this.element.style.setProperty(name, value);
