@@ -35,3 +35,22 @@ export function describeOurScopes(metadataPath: string) {
     body.response_modes_supported = ['query'];
   };
 }
+
+/**
+ * oidc-provider keeps its own sign-in session in a cookie; we drop that cookie, so our
+ * session is the only sign-in: every authorization asks our consent page, which checks
+ * who is signed in now.
+ */
+export function dropProviderSession(sessionCookie: string) {
+  return async function dropSessionCookie(ctx: KoaContextWithOIDC, next: Next) {
+    await next();
+    const cookies = ctx.response.get('set-cookie') as unknown as string[] | string | undefined;
+    if (!cookies) return;
+    const list = Array.isArray(cookies) ? cookies : [cookies];
+    const ours = (c: string) =>
+      c.startsWith(`${sessionCookie}=`) || c.startsWith(`${sessionCookie}.sig=`);
+    const kept = list.filter((c) => !ours(c));
+    if (kept.length === 0) ctx.remove('set-cookie');
+    else ctx.set('set-cookie', kept);
+  };
+}

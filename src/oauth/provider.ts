@@ -7,7 +7,11 @@ import type { Services } from '../platform/context.js';
 import { KyselyOidcAdapter } from './adapter.js';
 import { AppClientAdapter } from './client-adapter.js';
 import { OAUTH_PAGE_HEADERS, renderOAuthErrorPage } from './pages.js';
-import { describeOurScopes, onlyQueryResponseMode } from './provider-middleware.js';
+import {
+  describeOurScopes,
+  dropProviderSession,
+  onlyQueryResponseMode,
+} from './provider-middleware.js';
 import { loadSigningKeys } from './signing-keys.js';
 
 /** Every endpoint of the authorization server lives under /oauth. */
@@ -67,11 +71,60 @@ function checkRequestedScopes(ctx: KoaContextWithOIDC, allowed: Set<string>): vo
   }
 }
 
+/** What the server does beyond the code flow, and how our one API is its resource server. */
+function features(resource: string): Configuration['features'] {
+  return {
+    devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
+    // An app may revoke only its own tokens; for any other the answer is the same 200.
+    revocation: {
+      enabled: true,
+      allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+    },
+    // Only the app a token was issued to may introspect it.
+    introspection: {
+      enabled: true,
+      allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+    },
+    userinfo: { enabled: false },
+    // Off until our API verifies sender-constrained tokens and tests cover pushed requests.
+    dPoP: { enabled: false },
+    pushedAuthorizationRequests: { enabled: false },
+    rpInitiatedLogout: { enabled: false },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: async () => resource,
+      useGrantedResource: async () => true,
+      getResourceServerInfo: async (ctx, indicator, client) => {
+        if (indicator !== resource) throw new errors.InvalidTarget();
+        const registered = String(client['api_scopes'] ?? '').split(' ');
+        const allowed = new Set(registered.filter((s) => API_SCOPES.has(s)));
+        checkRequestedScopes(ctx, allowed);
+        return {
+          scope: [...allowed].join(' '),
+          audience: resource,
+          accessTokenFormat: 'opaque',
+          accessTokenTTL: OAUTH_TTL.AccessToken,
+        };
+      },
+    },
+  };
+}
+
+/** oidc-provider's interaction cookies, signed with a key derived from the secret key. */
+function cookies(services: Services): Configuration['cookies'] {
+  const secure = isHttps(services.config);
+  const options = { httpOnly: true, sameSite: 'lax' as const, signed: true, secure };
+  return {
+    keys: [services.secrets.mac('oauth-cookies', 'v1')],
+    names: OAUTH_COOKIES,
+    long: options,
+    short: options,
+  };
+}
+
 function configuration(services: Services, issuer: string, jwks: Configuration['jwks']) {
   const resource = apiResource(issuer);
-  const secure = isHttps(services.config);
-  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, signed: true, secure };
-
   const config: Configuration = {
     adapter: (name) =>
       name === 'Client' ? new AppClientAdapter(services) : new KyselyOidcAdapter(name, services),
@@ -79,48 +132,8 @@ function configuration(services: Services, issuer: string, jwks: Configuration['
     // One method per kind of app: client_secret_basic for confidential, none for public.
     clientAuthMethods: ['client_secret_basic', 'none'],
     extraClientMetadata: { properties: ['workspace_id', 'api_scopes'] },
-    cookies: {
-      keys: [services.secrets.mac('oauth-cookies', 'v1')],
-      names: OAUTH_COOKIES,
-      long: cookieOptions,
-      short: cookieOptions,
-    },
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      // An app may revoke only its own tokens; for any other the answer is the same 200.
-      revocation: {
-        enabled: true,
-        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
-      },
-      // Only the app a token was issued to may introspect it.
-      introspection: {
-        enabled: true,
-        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
-      },
-      userinfo: { enabled: false },
-      // Off until our API verifies sender-constrained tokens and tests cover pushed requests.
-      dPoP: { enabled: false },
-      pushedAuthorizationRequests: { enabled: false },
-      rpInitiatedLogout: { enabled: false },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: async () => resource,
-        useGrantedResource: async () => true,
-        getResourceServerInfo: async (ctx, indicator, client) => {
-          if (indicator !== resource) throw new errors.InvalidTarget();
-          const registered = String(client['api_scopes'] ?? '').split(' ');
-          const allowed = new Set(registered.filter((s) => API_SCOPES.has(s)));
-          checkRequestedScopes(ctx, allowed);
-          return {
-            scope: [...allowed].join(' '),
-            audience: resource,
-            accessTokenFormat: 'opaque',
-            accessTokenTTL: OAUTH_TTL.AccessToken,
-          };
-        },
-      },
-    },
+    cookies: cookies(services),
+    features: features(resource),
     async findAccount(_ctx, sub) {
       const user = await findUser(services.db.kysely, sub);
       return user && { accountId: user.id, claims: async () => ({ sub: user.id }) };
@@ -152,31 +165,13 @@ function configuration(services: Services, issuer: string, jwks: Configuration['
   return config;
 }
 
-/**
- * oidc-provider keeps its own sign-in session in a cookie; we drop that cookie, so our
- * session is the only sign-in: every authorization asks our consent page, which checks
- * who is signed in now.
- */
-async function dropProviderSession(ctx: KoaContextWithOIDC, next: () => Promise<void>) {
-  await next();
-  const cookies = ctx.response.get('set-cookie') as unknown as string[] | string | undefined;
-  if (!cookies) return;
-  const list = Array.isArray(cookies) ? cookies : [cookies];
-  const kept = list.filter(
-    (c) =>
-      !c.startsWith(`${OAUTH_COOKIES.session}=`) && !c.startsWith(`${OAUTH_COOKIES.session}.sig=`),
-  );
-  if (kept.length === 0) ctx.remove('set-cookie');
-  else ctx.set('set-cookie', kept);
-}
-
 /** The authorization server for `issuer` (the server's public URL). */
 export async function createOAuthProvider(services: Services, issuer: string): Promise<Provider> {
   const keys = await loadSigningKeys(services);
   const provider = new Provider(issuer, configuration(services, issuer, { keys }));
   // The forwarded headers are set from PUBLIC_URL by the mount, never taken from the client.
   provider.proxy = true;
-  provider.use(dropProviderSession);
+  provider.use(dropProviderSession(OAUTH_COOKIES.session));
   provider.use(onlyQueryResponseMode(OAUTH_ROUTES.authorization));
   provider.use(describeOurScopes(METADATA_PATH));
   // Koa's own error event (an exception outside oidc-provider's handlers), which the
