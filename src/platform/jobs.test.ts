@@ -6,7 +6,7 @@ import {
 } from '../../test/support/databases.js';
 import { ManualClock } from '../../test/support/harness.js';
 import { migrateToLatest, openDatabase, type Db } from './db/database.js';
-import { enqueueJob, JobQueue } from './jobs.js';
+import { enqueueJob, finishJobIn, JobQueue, rescheduleJobIn } from './jobs.js';
 import { createLogger } from './logger.js';
 
 const dialects = await testDialects();
@@ -185,6 +185,87 @@ describe.each(dialects)('job queue (%s)', (dialect) => {
     expect(calls).toBe(5);
     const left = await first.kysely.selectFrom('jobs').select('id').where('id', '=', id).execute();
     expect(left).toEqual([]);
+  });
+
+  it('leaves the row to a handler that settled it in its own transaction', async () => {
+    const queue = new JobQueue(first, clock, log, options);
+    queue.register('settles', async (payload, job) => {
+      const { again } = payload as { again: boolean };
+      return first.kysely
+        .transaction()
+        .execute((trx) =>
+          again ? rescheduleJobIn(trx, job, clock.nowMs() + 60_000) : finishJobIn(trx, job),
+        );
+    });
+    const done = await enqueueJob(first.kysely, clock, 'settles', { again: false });
+    const later = await enqueueJob(first.kysely, clock, 'settles', { again: true });
+    expect(await queue.runDue()).toBe(2);
+
+    const rows = await first.kysely
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', 'in', [done, later])
+      .execute();
+    expect(rows).toMatchObject([
+      {
+        id: later,
+        status: 'queued',
+        attempts: 0,
+        locked_by: null,
+        run_at: new Date(clock.nowMs() + 60_000).toISOString(),
+      },
+    ]);
+    await first.kysely.deleteFrom('jobs').execute();
+  });
+
+  it('runs the successors a handler claimed in its own commit, within the concurrency', async () => {
+    const realClock = { nowMs: () => Date.now() };
+    const queue = new JobQueue(first, realClock, log, { ...options, concurrency: 2 });
+    const ran: number[] = [];
+    let running = 0;
+    let peak = 0;
+    let chained = 0;
+    queue.register('chain', async (payload, job) => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 2));
+      ran.push((payload as { n: number }).n);
+      running -= 1;
+      return first.kysely.transaction().execute(async (trx) => {
+        await finishJobIn(trx, job);
+        const successors = await queue.claimSuccessorsIn(trx, job);
+        chained += successors.length;
+        return { settled: true as const, successors };
+      });
+    });
+    for (let n = 0; n < 20; n++) await enqueueJob(first.kysely, realClock, 'chain', { n });
+
+    queue.start();
+    const deadline = Date.now() + 10_000;
+    while (ran.length < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await queue.stop();
+    expect(ran.sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
+    expect(peak).toBeLessThanOrEqual(2);
+    // Only SQLite's single writer makes a claim inside a longer transaction safe.
+    if (dialect === 'sqlite') expect(chained).toBeGreaterThan(0);
+    else expect(chained).toBe(0);
+    expect(await first.kysely.selectFrom('jobs').select('id').execute()).toEqual([]);
+  });
+
+  it('claims no successors while stepped by runDue', async () => {
+    const queue = new JobQueue(first, clock, log, options);
+    let claimed = -1;
+    queue.register('stepped', async (_payload, job) =>
+      first.kysely.transaction().execute(async (trx) => {
+        await finishJobIn(trx, job);
+        claimed = (await queue.claimSuccessorsIn(trx, job)).length;
+        return { settled: true as const };
+      }),
+    );
+    await enqueueJob(first.kysely, clock, 'stepped', {});
+    await enqueueJob(first.kysely, clock, 'stepped', {});
+    expect(await queue.runDue()).toBe(2);
+    expect(claimed).toBe(0);
   });
 
   it('wakes the running loop as soon as work is enqueued', async () => {

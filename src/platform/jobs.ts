@@ -13,7 +13,17 @@ export interface JobRetry {
   retryAtMs: number;
 }
 
-export type JobHandler = (payload: unknown, job: Job) => Promise<JobRetry | void>;
+/**
+ * What a handler returns after it deleted or rescheduled its own row (finishJobIn,
+ * rescheduleJobIn) inside the transaction that recorded its result: one commit, not two.
+ */
+export interface JobSettled {
+  settled: true;
+  /** Jobs the handler claimed with claimSuccessorsIn in that same transaction. */
+  successors?: Job[];
+}
+
+export type JobHandler = (payload: unknown, job: Job) => Promise<JobRetry | JobSettled | void>;
 
 export interface JobQueueOptions {
   pollIntervalMs: number;
@@ -37,6 +47,8 @@ export interface JobGroup {
 }
 
 const GENERIC_RETRY_BASE_MS = 1_000;
+/** The loop's own claim in progress, as a reservation beside handlers' successor claims. */
+const LOOP_CLAIM = 'loop';
 const GENERIC_RETRY_MAX_MS = 10 * 60_000;
 const DEFAULT_MAX_ATTEMPTS = 10;
 
@@ -70,14 +82,54 @@ export async function enqueueJob(
   return id;
 }
 
-/** Jobs of the candidate's group whose lease still holds (an expired lease frees its slot). */
-function runningInGroup(eb: ExpressionBuilder<Database & { j: JobTable }, 'j'>, nowIso: string) {
+/** Deletes a claimed job in the caller's transaction; a job another worker took over stays. */
+export async function finishJobIn(executor: Executor, job: Job): Promise<JobSettled> {
+  await executor
+    .deleteFrom('jobs')
+    .where('id', '=', job.id)
+    .where('locked_by', '=', job.locked_by)
+    .execute();
+  return { settled: true };
+}
+
+/** Queues a claimed job again for runAtMs in the caller's transaction (not a failure). */
+export async function rescheduleJobIn(
+  executor: Executor,
+  job: Job,
+  runAtMs: number,
+): Promise<JobSettled> {
+  await executor
+    .updateTable('jobs')
+    .set({
+      status: 'queued',
+      run_at: new Date(runAtMs).toISOString(),
+      attempts: 0,
+      locked_by: null,
+      locked_until: null,
+      last_error: null,
+    })
+    .where('id', '=', job.id)
+    .where('locked_by', '=', job.locked_by)
+    .execute();
+  return { settled: true };
+}
+
+/**
+ * Live running jobs per group (an expired lease frees its slot). Uncorrelated, so the
+ * database computes it once per claim, however long the queue behind a full group is.
+ */
+function runningByGroup(eb: ExpressionBuilder<Database, 'jobs'>, nowIso: string) {
   return eb
     .selectFrom('jobs as r')
-    .select((s) => s.fn.countAll<number>().as('n'))
-    .whereRef('r.group_key', '=', 'j.group_key')
+    .select((s) => [
+      'r.group_key',
+      s.fn.countAll<number>().as('running'),
+      s.fn.max('r.group_limit').as('group_limit'),
+    ])
     .where('r.status', '=', 'running')
-    .where('r.locked_until', '>=', nowIso);
+    .where('r.locked_until', '>=', nowIso)
+    .where('r.group_key', 'is not', null)
+    .groupBy('r.group_key');
 }
 
 /**
@@ -88,6 +140,8 @@ export class JobQueue {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly workerId = `wrk_${randomBytes(6).toString('hex')}`;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Slots promised to claims in progress or to claimed jobs not started yet, by claimer. */
+  private readonly reserved = new Map<string, number>();
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
@@ -137,17 +191,49 @@ export class JobQueue {
     }
   }
 
+  /**
+   * Claims, in the caller's transaction, the jobs that fill this worker's free slots once
+   * `job` ends, so a handler that commits its result claims its successors in the same
+   * commit instead of another one. The handler returns them in `{ settled: true,
+   * successors }` and the queue starts them. If that commit is lost the claims are too;
+   * if the handler fails after it, the successors' leases run out and they run again.
+   * Only while the worker loop runs (runDue steps claim for themselves), and only on
+   * SQLite, whose single writer keeps every claim in order: on PostgreSQL a claim inside
+   * a longer transaction could miss another's uncommitted claims and overrun a group's
+   * limit, so there the loop alone claims, one statement at a time.
+   */
+  async claimSuccessorsIn(executor: Executor, job: Job): Promise<Job[]> {
+    if (!this.running || this.db.dialect !== 'sqlite') return [];
+    this.reserved.delete(job.id); // a handler run again (its batch failed) claims afresh
+    const capacity = this.freeSlots() + 1;
+    if (capacity <= 0) return [];
+    // Held while the claim runs, so no other claim counts the same slots as free.
+    this.reserved.set(job.id, capacity);
+    const successors = await this.claim(capacity, executor);
+    this.reserved.set(job.id, successors.length);
+    return successors;
+  }
+
+  private freeSlots(): number {
+    let reserved = 0;
+    for (const count of this.reserved.values()) reserved += count;
+    return this.options.concurrency - this.inFlight.size - reserved;
+  }
+
   private async runLoop(): Promise<void> {
     while (this.running) {
-      const capacity = this.options.concurrency - this.inFlight.size;
+      const capacity = this.freeSlots();
       let claimed = 0;
       if (capacity > 0) {
+        this.reserved.set(LOOP_CLAIM, capacity);
         try {
           const jobs = await this.claim(capacity);
           claimed = jobs.length;
           for (const job of jobs) this.track(this.execute(job));
         } catch (error) {
           this.log.error({ err: error }, 'job claim failed');
+        } finally {
+          this.reserved.delete(LOOP_CLAIM);
         }
       }
       if (claimed === 0 || this.inFlight.size >= this.options.concurrency) await this.idle();
@@ -184,14 +270,15 @@ export class JobQueue {
    * One atomic UPDATE over a nested choice: the due jobs, oldest first, leaving out every
    * group already at its limit (so a busy group cannot hide the others behind it), locked
    * with SKIP LOCKED on PostgreSQL; then within that batch each group is cut to the
-   * slots it has left.
+   * slots it has left. Two claims racing on PostgreSQL can each see a group's old count,
+   * so there it may briefly run up to limit × processes.
    */
-  private async claim(limit: number): Promise<Job[]> {
+  private async claim(limit: number, executor: Executor = this.db.kysely): Promise<Job[]> {
     const now = new Date(this.clock.nowMs()).toISOString();
     const leaseUntil = new Date(this.clock.nowMs() + this.options.leaseMs).toISOString();
     const postgres = this.db.dialect === 'postgres';
 
-    return this.db.kysely
+    return executor
       .updateTable('jobs')
       .set((eb) => ({
         status: 'running',
@@ -200,20 +287,20 @@ export class JobQueue {
         attempts: eb('attempts', '+', 1),
       }))
       .where('id', 'in', (eb) => {
+        const full = eb
+          .selectFrom(runningByGroup(eb, now).as('g'))
+          .select('g.group_key')
+          .whereRef('g.running', '>=', 'g.group_limit');
         const candidates = eb
           .selectFrom('jobs as j')
           .select(['j.id', 'j.run_at', 'j.group_key', 'j.group_limit'])
-          .select((s) => runningInGroup(s, now).as('running'))
           .where((w) =>
             w.and([
               w.or([
                 w.and([w('j.status', '=', 'queued'), w('j.run_at', '<=', now)]),
                 w.and([w('j.status', '=', 'running'), w('j.locked_until', '<', now)]),
               ]),
-              w.or([
-                w('j.group_limit', 'is', null),
-                w(runningInGroup(w, now), '<', w.ref('j.group_limit')),
-              ]),
+              w.or([w('j.group_limit', 'is', null), w('j.group_key', 'not in', full)]),
             ]),
           )
           .orderBy('j.run_at')
@@ -222,13 +309,15 @@ export class JobQueue {
         const locked = postgres ? candidates.forUpdate().skipLocked() : candidates;
         const ranked = eb
           .selectFrom(locked.as('c'))
-          .select(['c.id', 'c.group_limit', 'c.running'])
-          .select((s) =>
+          .leftJoin(runningByGroup(eb, now).as('g'), 'g.group_key', 'c.group_key')
+          .select(['c.id', 'c.group_limit'])
+          .select((s) => [
+            s.fn.coalesce('g.running', sql<number>`0`).as('running'),
             s.fn
               .agg<number>('row_number')
               .over((o) => o.partitionBy('c.group_key').orderBy('c.run_at').orderBy('c.id'))
               .as('rank'),
-          );
+          ]);
         return eb
           .selectFrom(ranked.as('k'))
           .select('k.id')
@@ -252,12 +341,31 @@ export class JobQueue {
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       const outcome = await handler(JSON.parse(job.payload), job);
+      if (outcome && 'settled' in outcome) {
+        for (const successor of outcome.successors ?? []) {
+          if (this.running) this.track(this.execute(successor));
+          else await this.release(successor);
+        }
+        return;
+      }
       // A requested re-run is not a failure: the failure count starts again.
       if (outcome) await this.reschedule(job, outcome.retryAtMs, null, 0);
       else await this.finish(job);
     } catch (error) {
       await this.failed(job, error);
+    } finally {
+      this.reserved.delete(job.id);
     }
+  }
+
+  /** Hands a claimed job back unstarted (the worker is stopping), as if never claimed. */
+  private async release(job: Job): Promise<void> {
+    await this.db.kysely
+      .updateTable('jobs')
+      .set({ status: 'queued', locked_by: null, locked_until: null, attempts: job.attempts - 1 })
+      .where('id', '=', job.id)
+      .where('locked_by', '=', this.workerId)
+      .execute();
   }
 
   private async finish(job: Job): Promise<void> {

@@ -2,7 +2,15 @@ import type { Dispatcher } from 'undici';
 import type { Services } from '../platform/context.js';
 import type { Executor } from '../platform/db/database.js';
 import { newId } from '../platform/ids.js';
-import { enqueueJob, type JobHandler, type JobRetry } from '../platform/jobs.js';
+import {
+  enqueueJob,
+  finishJobIn,
+  rescheduleJobIn,
+  type Job,
+  type JobHandler,
+  type JobRetry,
+  type JobSettled,
+} from '../platform/jobs.js';
 import {
   findDeliveryRow,
   loadDeliveryWork,
@@ -25,6 +33,7 @@ import { takeRateSlot } from './endpoint-rate-limit.js';
 import type { WebhookMetrics } from './metrics.js';
 import { signingSecrets } from './secret-rotation.js';
 import { signatureHeader } from './signing.js';
+import { TransactionBatcher } from './transaction-batcher.js';
 
 export const DELIVER_JOB = 'webhook.deliver';
 export const USER_AGENT = 'ShowTrust-Webhooks/1';
@@ -94,6 +103,11 @@ export interface DeliveryHandlerOptions {
   metrics: WebhookMetrics;
 }
 
+interface RecordContext extends DeliveryHandlerOptions {
+  /** Attempts that finish together are recorded in one commit. */
+  batcher: TransactionBatcher;
+}
+
 /** After a lost race with another worker, follow whatever that worker recorded. */
 async function currentPlan(services: Services, deliveryId: string): Promise<JobRetry | void> {
   const row = await findDeliveryRow(services.db.kysely, deliveryId);
@@ -149,43 +163,61 @@ function logOutcome(
   else services.log.warn({ ...fields, retryAtMs: plan.retryAtMs }, 'webhook attempt failed');
 }
 
+function attemptRow(
+  work: DeliveryWork,
+  plan: AttemptPlan,
+  startedAtMs: number,
+  outcome: AttemptOutcome,
+) {
+  return {
+    id: newId('webhookAttempt', startedAtMs),
+    workspace_id: work.workspace_id,
+    delivery_id: work.id,
+    endpoint_id: work.endpoint_id,
+    attempt: plan.attempt,
+    status_code: outcome.statusCode,
+    duration_ms: outcome.durationMs,
+    error: outcome.error,
+    response_excerpt: outcome.responseExcerpt,
+    created_at: new Date(startedAtMs).toISOString(),
+  };
+}
+
+/**
+ * Stores the attempt, what it says about the endpoint, the job's next state and the
+ * claims of the jobs to run next, in one transaction shared with other attempts that
+ * finished at the same time. A lost race with another worker stores nothing.
+ */
 async function recordOutcome(
   services: Services,
+  job: Job,
   work: DeliveryWork,
   startedAtMs: number,
   outcome: AttemptOutcome,
-  options: DeliveryHandlerOptions,
-): Promise<JobRetry | void> {
+  options: RecordContext,
+): Promise<JobRetry | JobSettled | void> {
   const plan = planAfter(work, outcome, services.clock.nowMs(), options.jitter);
   const { retryAtMs } = plan;
 
-  const recorded = await services.transaction(async (trx) => {
+  // Undefined when another worker recorded this attempt first; else the jobs claimed to
+  // follow this one, in the same commit.
+  const successors = await options.batcher.run(async (trx) => {
     const stored = await recordAttempt(trx, {
       status: plan.status,
       nextAttemptAt: retryAtMs === undefined ? null : new Date(retryAtMs).toISOString(),
-      attempt: {
-        id: newId('webhookAttempt', startedAtMs),
-        workspace_id: work.workspace_id,
-        delivery_id: work.id,
-        endpoint_id: work.endpoint_id,
-        attempt: plan.attempt,
-        status_code: outcome.statusCode,
-        duration_ms: outcome.durationMs,
-        error: outcome.error,
-        response_excerpt: outcome.responseExcerpt,
-        created_at: new Date(startedAtMs).toISOString(),
-      },
+      attempt: attemptRow(work, plan, startedAtMs, outcome),
     });
-    if (stored) {
-      const attempt = { endpointId: work.endpoint_id, kind: work.kind, outcome };
-      await noteEndpointHealth(trx, services, { ...attempt, attemptAtMs: startedAtMs });
-    }
-    return stored;
+    if (!stored) return undefined;
+    const attempt = { endpointId: work.endpoint_id, kind: work.kind, outcome };
+    await noteEndpointHealth(trx, services, { ...attempt, attemptAtMs: startedAtMs });
+    if (retryAtMs === undefined) await finishJobIn(trx, job);
+    else await rescheduleJobIn(trx, job, retryAtMs);
+    return services.jobs.claimSuccessorsIn(trx, job);
   });
-  if (!recorded) return currentPlan(services, work.id);
+  if (!successors) return currentPlan(services, work.id);
 
   logOutcome(services, work, plan, outcome, options.metrics);
-  return retryAtMs === undefined ? undefined : { retryAtMs };
+  return { settled: true, successors };
 }
 
 /**
@@ -200,7 +232,8 @@ export function createDeliveryHandler(
   options: DeliveryHandlerOptions,
 ): JobHandler {
   const db = services.db.kysely;
-  return async (payload) => {
+  const context = { ...options, batcher: new TransactionBatcher((fn) => services.transaction(fn)) };
+  return async (payload, job) => {
     const { delivery_id } = payload as DeliverPayload;
     const work = await loadDeliveryWork(db, delivery_id);
     if (!work || work.status !== 'pending') return;
@@ -229,6 +262,6 @@ export function createDeliveryHandler(
     const message = buildWebhookMessage(content, secrets, Math.floor(startedAtMs / 1000));
     const { timeoutMs } = services.config.webhooks;
     const outcome = await sendWebhook(options.dispatcher, message, timeoutMs);
-    return recordOutcome(services, work, startedAtMs, outcome, options);
+    return recordOutcome(services, job, work, startedAtMs, outcome, context);
   };
 }
