@@ -21,7 +21,8 @@ describe.each(dialects)('GET /demo (%s)', (dialect) => {
     expect(csp).not.toContain('unsafe-inline');
     expect(res.body).toContain(
       `<div class="widget"><div data-showtrust-widget="${t.widgetId}" data-showtrust-layout="grid">` +
-        '<svg slot="reserve" width="1" height="576" display="block" aria-hidden="true"></svg></div></div>',
+        '<svg slot="reserve" width="1" height="576" display="block" aria-hidden="true">' +
+        '<set attributeName="height" to="0" begin="8s" fill="freeze"/></svg></div></div>',
     );
     expect(res.body).toContain('<script src="/embed.js" async></script>');
     expect(res.body).toContain(

@@ -82,6 +82,11 @@ export class FeedStreams {
     return this.count;
   }
 
+  /** Open streams of one widget in this process. */
+  openFor(widgetId: string): number {
+    return this.byWidget.get(widgetId)?.size ?? 0;
+  }
+
   /** Refuses before anything is written, so the route can still answer with a problem. */
   assertCapacity(): void {
     if (this.closed || this.count >= this.options.maxConnections) {

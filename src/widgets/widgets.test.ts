@@ -49,7 +49,8 @@ describe.each(dialects)('widgets API (%s)', (dialect) => {
       script:
         '<script src="http://127.0.0.1:3000/embed.js" async></script>\n' +
         `<div data-showtrust-widget="${widget.id}" data-showtrust-layout="grid">` +
-        '<svg slot="reserve" width="1" height="576" display="block" aria-hidden="true"></svg></div>',
+        '<svg slot="reserve" width="1" height="576" display="block" aria-hidden="true">' +
+        '<set attributeName="height" to="0" begin="8s" fill="freeze"/></svg></div>',
       iframe:
         '<script src="http://127.0.0.1:3000/embed.js" async></script>\n' +
         `<iframe src="http://127.0.0.1:3000/embed/${widget.id}" title="Testimonials" ` +

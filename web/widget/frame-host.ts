@@ -50,5 +50,13 @@ export function setUpFrame(frame: HTMLIFrameElement, scriptOrigin: string): void
   }
   const hello = () => frame.contentWindow?.postMessage({ type: 'showtrust:hello' }, origin);
   frame.addEventListener('load', hello);
-  hello();
+  // Already showing our page (loaded before this script ran)? Its document is then out of
+  // our reach; the initial about:blank is not, and must not be greeted with our origin.
+  let loaded = false;
+  try {
+    loaded = frame.contentDocument === null;
+  } catch {
+    loaded = true;
+  }
+  if (loaded) hello();
 }

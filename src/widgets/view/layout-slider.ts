@@ -46,7 +46,11 @@ export function renderSlider(view: WidgetView): VNode {
   );
   const [previous, next] = arrows(view);
   const controls = live && [
-    h('button', { class: 'st-btn', type: 'button', 'data-st': 'toggle' }, labels.pause),
+    h(
+      'button',
+      { class: 'st-btn', type: 'button', 'data-st': 'toggle' },
+      state.paused ? labels.play : labels.pause,
+    ),
     h(
       'button',
       { class: 'st-btn', type: 'button', 'data-st': 'prev', 'aria-label': labels.previous },
@@ -66,7 +70,8 @@ export function renderSlider(view: WidgetView): VNode {
   const track = h(
     'div',
     live
-      ? { class: 'st-slides', 'aria-live': 'off' }
+      ? // Announced only while nothing rotates by itself (APG carousel).
+        { class: 'st-slides', 'aria-live': state.paused ? 'polite' : 'off' }
       : { class: 'st-slides', tabindex: 0, role: 'region', 'aria-label': labels.list },
     slides,
   );

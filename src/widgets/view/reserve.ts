@@ -22,15 +22,22 @@ export const RESERVE_PX: Readonly<Record<WidgetKind, number>> = {
 /** Of that height, the row under the layout: "show more", the slider's controls, "Powered by". */
 export const FOOT_PX = 64;
 
+/** When a loader that never ran (our server unreachable) gives the reserved space back. */
+export const SPACER_TIMEOUT_S = 8;
+
 /**
  * The placeholder a page includes: with a spacer that holds the layout's height from the
- * first paint. It is assigned to no slot, so once the shadow root is attached it is not
- * shown, and the fallback after a failure (the default slot) never shows it either.
+ * first paint, without CSS (a `display` presentation attribute, which no CSP governs). It
+ * is assigned to no slot, so once the shadow root is attached it is not shown, and the
+ * fallback after a failure (the default slot) never shows it either. If the script
+ * never arrives, an SVG `<set>` folds it to nothing after SPACER_TIMEOUT_S: no blank box
+ * stays behind, and no script is needed for that.
  */
 export function placeholderHtml(id: string, kind: WidgetKind): string {
   const height = RESERVE_PX[kind];
   const spacer = height
-    ? `<svg slot="reserve" width="1" height="${height}" display="block" aria-hidden="true"></svg>`
+    ? `<svg slot="reserve" width="1" height="${height}" display="block" aria-hidden="true">` +
+      `<set attributeName="height" to="0" begin="${SPACER_TIMEOUT_S}s" fill="freeze"/></svg>`
     : '';
   return `<div data-showtrust-widget="${id}" data-showtrust-layout="${kind}">${spacer}</div>`;
 }

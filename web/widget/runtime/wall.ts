@@ -58,9 +58,10 @@ export function wall(widget: LiveWidget): Behaviour {
         return;
       }
       prefetch();
-      void prefetched?.then(() =>
-        widget.setState({ open: true, hasMore: widget.feed.nextCursor !== null }),
-      );
+      void prefetched?.then((page) => {
+        if (page) widget.appendPage(page);
+        widget.setState({ open: true, hasMore: widget.feed.nextCursor !== null });
+      });
     },
     pause: () => resized?.disconnect(),
     resume: () => resized?.observe(widget.element),
