@@ -12,9 +12,12 @@ import { gzipSync } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const web = path.join(root, 'web/widget');
-const outdir = path.join(root, 'dist/web/widget');
-const loaderFile = path.join(root, 'dist/web/embed.js');
-export const LOADER_GZIP_BUDGET_BYTES = 10 * 1024;
+// `--out DIR` builds elsewhere (the bundle test does, leaving dist/ to running servers).
+const outArg = process.argv.indexOf('--out');
+const distWeb = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : path.join(root, 'dist/web');
+const outdir = path.join(distWeb, 'widget');
+const loaderFile = path.join(distWeb, 'embed.js');
+const LOADER_GZIP_BUDGET_BYTES = 10 * 1024;
 
 const common = {
   bundle: true,

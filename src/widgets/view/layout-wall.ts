@@ -12,14 +12,6 @@ export const WALL_CSS =
   '.st-open .st-clip,.st-static .st-clip{max-height:none;-webkit-mask-image:none;mask-image:none}' +
   '.st-items{list-style:none}';
 
-export const GRID_CSS =
-  '.st-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,16rem),1fr));gap:1rem}';
-
-export const MASONRY_CSS =
-  '.st-masonry{columns:16rem;column-gap:1rem}.st-masonry>li{break-inside:avoid;margin-bottom:1rem}';
-
-export const LIST_CSS = '.st-list{display:flex;flex-direction:column;gap:1rem}';
-
 const WALL_CLASS: Partial<Record<WidgetKind, string>> = {
   grid: 'st-grid',
   masonry: 'st-masonry',

@@ -1,4 +1,5 @@
-import { GRID_CSS, renderWall, WALL_CSS } from '../../../src/widgets/view/layout-wall.js';
+import { GRID_CSS } from '../../../src/widgets/view/layout-grid.js';
+import { renderWall, WALL_CSS } from '../../../src/widgets/view/layout-wall.js';
 import type { MountContext } from '../contract.js';
 import { wall } from '../runtime/wall.js';
 import { mountLayout } from '../runtime/widget.js';

@@ -1,4 +1,5 @@
-import { LIST_CSS, renderWall, WALL_CSS } from '../../../src/widgets/view/layout-wall.js';
+import { LIST_CSS } from '../../../src/widgets/view/layout-list.js';
+import { renderWall, WALL_CSS } from '../../../src/widgets/view/layout-wall.js';
 import type { MountContext } from '../contract.js';
 import { wall } from '../runtime/wall.js';
 import { mountLayout } from '../runtime/widget.js';

@@ -1,4 +1,5 @@
-import { MASONRY_CSS, renderWall, WALL_CSS } from '../../../src/widgets/view/layout-wall.js';
+import { MASONRY_CSS } from '../../../src/widgets/view/layout-masonry.js';
+import { renderWall, WALL_CSS } from '../../../src/widgets/view/layout-wall.js';
 import type { MountContext } from '../contract.js';
 import { wall } from '../runtime/wall.js';
 import { mountLayout } from '../runtime/widget.js';
