@@ -497,28 +497,41 @@ describe.skipIf(!hasChromium)('widget layouts in Chromium on a strict host page'
     },
   );
 
-  it.each(WIDGET_KINDS)('%s: no axe-core violations', async (kind) => {
-    // axe is injected as a script: the CSP-free copy of the same page allows that.
-    const watched = await open(pageUrl(kind, { csp: '0' }));
+  /** axe-core over the placeholder of a page: injected as a script, so on a CSP-free copy. */
+  async function axeViolations(url: string): Promise<string[]> {
+    const watched = await open(url);
     await settled(watched.page);
     await watched.page.addScriptTag({ path: AXE });
-    const violations = await watched.page.evaluate(async () => {
-      const axe = (
-        window as unknown as {
-          axe: {
-            run: (
-              context: unknown,
-            ) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }>;
-          };
-        }
-      ).axe;
+    return watched.page.evaluate(async () => {
+      type Result = { violations: { id: string; nodes: { target: unknown }[] }[] };
+      const axe = (window as unknown as { axe: { run: (context: unknown) => Promise<Result> } })
+        .axe;
       const result = await axe.run({ include: [['#w']] });
       return result.violations.map(
         (v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`,
       );
     });
-    expect(violations).toEqual([]);
+  }
+
+  it.each(WIDGET_KINDS)('%s: no axe-core violations', async (kind) => {
+    expect(await axeViolations(pageUrl(kind, { csp: '0' }))).toEqual([]);
   });
+
+  it.each(['grid', 'slider', 'popup', 'badge'] as const)(
+    '%s: no axe-core violations in the dark theme, nor right to left',
+    async (kind) => {
+      const id = (
+        await api('POST', '/v1/widgets', {
+          name: `Dark ${kind}`,
+          kind,
+          settings: { tags: ['main'], theme: 'dark' },
+        })
+      ).id;
+      const dark = `${hostOrigin}/page?w=${id}&kind=${kind}&csp=0`;
+      expect(await axeViolations(dark)).toEqual([]);
+      expect(await axeViolations(pageUrl(kind, { csp: '0', lang: 'ar', dir: 'rtl' }))).toEqual([]);
+    },
+  );
 
   it.each(WIDGET_KINDS)(
     '%s: long URLs and words wrap inside the cards at a 320 px viewport (C13)',

@@ -274,8 +274,53 @@ describe.each(dialects)('widget layouts on the server (%s)', (dialect) => {
       // Readable with JavaScript off: no control that needs a script, nothing hidden.
       expect(html).not.toContain('data-st=');
       expect(html).not.toMatch(/ hidden[ >]/);
+
+      // The wall page and the iframe page render the same texts the same way.
+      for (const url of [`/w/${w.slug}`, `/embed/${w.id}`]) {
+        const page = (await t.app.inject({ url })).body.replace(
+          /<script type="application\/ld\+json">.*?<\/script>/s,
+          '',
+        );
+        expect([
+          url,
+          page.includes('<img src=x'),
+          page.includes('<svg'),
+          page.includes('<b>'),
+        ]).toEqual([url, false, false, false]);
+        // A badge's iframe shows the average only; its wall shows every text.
+        if (kind !== 'badge' || url.startsWith('/w/')) {
+          expect(page).toContain('Mateo &#60;img src=x onerror=alert(1)&#62;');
+        }
+      }
     },
   );
+
+  it('marks a testimonial from a review request as a verified customer, in its language', async () => {
+    const id = await testimonial({ tags: ['verified'], author_name: 'Vera' });
+    await testimonial({ tags: ['verified'], author_name: 'Una' });
+    await t.services.db.kysely
+      .updateTable('testimonials')
+      .set({ verified: 1 })
+      .where('id', '=', id)
+      .execute();
+    await bumpContentVersion(t.services.db.kysely, t.workspaceId);
+    const w = await widget({ kind: 'list', settings: { tags: ['verified'], language: 'de' } });
+    const feed = (await t.app.inject({ url: `/public/v1/widgets/${w.id}` })).json();
+    expect(
+      feed.testimonials.map((x: { author_name: string; verified: boolean }) => [
+        x.author_name,
+        x.verified,
+      ]),
+    ).toEqual([
+      ['Una', false],
+      ['Vera', true],
+    ]);
+    const html = (await t.app.inject({ url: `/public/v1/widgets/${w.id}?format=html` })).body;
+    expect(html).toContain(
+      '<span class="st-name" dir="auto">Vera</span><span class="st-verified">✓ Verifizierter Kunde</span>',
+    );
+    expect(html.match(/st-verified/g)).toHaveLength(1);
+  });
 
   it('serves the wall page by slug with whole texts, anchors, plain pagination links and a no-script CSP', async () => {
     const long = `${'A long and happy review. '.repeat(20)}The end.`;

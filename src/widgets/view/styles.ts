@@ -10,7 +10,9 @@
 
 const DARK =
   '--st-bg:#0d1117;--st-card:#161b22;--st-fg:#e6edf3;--st-muted:#9da7b3;--st-border:#3d444d;' +
-  '--st-accent:#58a6ff;--st-on-accent:#0d1117;--st-star:#e3b341;--st-off:#8b949e;--st-ok:#3fb950';
+  '--st-accent:#58a6ff;--st-on-accent:#0d1117;--st-star:#e3b341;--st-off:#8b949e;--st-ok:#3fb950;' +
+  // Dark text colours need a dark ground under the whole widget, not only the cards.
+  'background:var(--st-bg)';
 
 export const COMMON_CSS =
   '.st{--st-bg:#fff;--st-card:#fff;--st-fg:#1f2328;--st-muted:#57606a;--st-border:#d0d7de;' +
