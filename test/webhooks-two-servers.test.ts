@@ -90,16 +90,23 @@ describe.runIf(dialects.includes('postgres'))('two servers, one PostgreSQL datab
       expect(receiver.received).toHaveLength(2 * EVENTS);
       expect(receiver.peakInFlight()).toBeLessThanOrEqual(ENDPOINT_CONCURRENCY * servers.length);
 
-      const scrapes = await Promise.all(
-        servers.map(async (server) => {
-          const res = await fetch(`${server.url}/metrics`, {
-            headers: { authorization: `Bearer ${METRICS_TOKEN}` },
-          });
-          expect(res.status).toBe(200);
-          return res.text();
-        }),
-      );
+      const scrapeAll = () =>
+        Promise.all(
+          servers.map(async (server) => {
+            const res = await fetch(`${server.url}/metrics`, {
+              headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+            });
+            expect(res.status).toBe(200);
+            return res.text();
+          }),
+        );
+      let scrapes: string[] = [];
       const total = (series: string) => scrapes.reduce((n, body) => n + sample(body, series), 0);
+      // Each answer is recorded (and counted) a moment after the receiver sent it.
+      await waitFor(async () => {
+        scrapes = await scrapeAll();
+        return total('showtrust_webhook_deliveries_total{outcome="succeeded"}') === EVENTS;
+      }, 10_000);
       expect(total('showtrust_webhook_attempts_total{result="success"}')).toBe(EVENTS);
       expect(total('showtrust_webhook_attempts_total{result="http_error"}')).toBe(EVENTS);
       expect(total('showtrust_webhook_deliveries_total{outcome="succeeded"}')).toBe(EVENTS);
