@@ -101,6 +101,37 @@ describe.each(dialects)('API conventions (%s)', (dialect) => {
     expect(res.json().errors[0].field).toBe('/tags/0');
   });
 
+  it('answers an undecodable URL with a problem, a request id and CORS', async () => {
+    const res = await t.app.inject({
+      url: '/v1/testimonials/%E0%A4%A',
+      headers: { origin: 'https://x.example' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({
+      code: 'bad_request',
+      request_id: res.headers['request-id'],
+    });
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+  });
+
+  it('names the allowed values of an enum and drops the null branch of a nullable field', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/testimonials',
+      headers: t.auth(),
+      payload: { text: 'ok', author_name: 'E', status: 'published', rating: 9 },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors).toEqual([
+      { field: '/rating', message: 'must be <= 5' },
+      {
+        field: '/status',
+        message: 'must be one of: "pending", "approved", "rejected", "archived"',
+      },
+    ]);
+  });
+
   it('answers a wrong media type with 415 and every response with a request-id', async () => {
     const res = await t.app.inject({
       method: 'POST',

@@ -1,9 +1,24 @@
-import { parseConfig } from '../platform/config.js';
+import { ConfigError, parseConfig, type Config } from '../platform/config.js';
 import { startServer } from '../server.js';
+
+/** A socket that cannot be opened is a configuration mistake: say which variable, not a stack. */
+function listenError(error: unknown, config: Config): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return new ConfigError('PORT', `${config.port} is already in use on ${config.host}`);
+  if (code === 'EACCES')
+    return new ConfigError('PORT', `${config.port} may not be opened by this user`);
+  if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL' || code === 'EAI_AGAIN') {
+    return new ConfigError('HOST', `"${config.host}" is not an address of this machine`);
+  }
+  return error;
+}
 
 export async function serveCommand(): Promise<void> {
   const config = parseConfig();
-  const server = await startServer(config);
+  const server = await startServer(config).catch((error: unknown) => {
+    throw listenError(error, config);
+  });
   const { publicUrl } = config;
   const { bootstrap, services } = server;
 

@@ -17,7 +17,7 @@ export async function oauthRoutes(app: App, deps: RouteDeps) {
   const server = new OAuthServer(services);
   app.addHook('onReady', async () => ensurePurgeJob(services));
   // The same switch the HTTP layer reads (see platform/http/app.ts).
-  const trustProxy = process.env.TRUST_PROXY === 'true';
+  const trustProxy = services.config.trustProxy;
 
   for (const url of ['/oauth/*', METADATA_PATH]) {
     app.route({

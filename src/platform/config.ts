@@ -38,6 +38,8 @@ export interface Config {
     concurrency: number;
   };
   formRateLimitPerMinute: number;
+  /** Behind a reverse proxy: client addresses come from X-Forwarded-For. */
+  trustProxy: boolean;
   /** `redis://…` shares rate-limit counters between processes; unset keeps them in memory. */
   redisUrl: string | undefined;
   /** Starts every Redis key we write, so deployments (or test runs) can share one Redis. */
@@ -186,6 +188,7 @@ export function parseConfig(env: Env = process.env): Config {
       concurrency: readInt(env, 'JOB_CONCURRENCY', 16, 1, 256),
     },
     formRateLimitPerMinute: readInt(env, 'FORM_RATE_LIMIT_PER_MINUTE', 10, 1, 100_000),
+    trustProxy: readBool(env, 'TRUST_PROXY', false),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'showtrust:',
     rateLimits: {

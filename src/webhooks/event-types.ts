@@ -62,7 +62,7 @@ const testimonialEvent = (description: string, example: Partial<Testimonial> = {
 
 export const EVENT_CATALOGUE = {
   'testimonial.created': testimonialEvent(
-    'A testimonial was submitted, created through the API or imported.',
+    'A testimonial was submitted on a form or created through the API (imports send none).',
   ),
   'testimonial.updated': testimonialEvent('A testimonial was edited or moderated.', {
     featured: true,

@@ -4,11 +4,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import { authenticator, requiredScope } from '../../auth/authenticate.js';
 import type { Services } from '../context.js';
-import { ERROR_CODES } from '../errors.js';
+import { AppError, ERROR_CODES } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import { installCors } from './cors.js';
-import { installErrorHandling } from './error-handler.js';
+import { installErrorHandling, sendProblem } from './error-handler.js';
 import { installIdempotency } from './idempotency.js';
 import { installRateLimits } from './rate-limit.js';
 import { redactUrl } from '../redact.js';
@@ -50,10 +50,24 @@ export async function createHttpApp(services: Services, options: HttpAppOptions)
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
     bodyLimit: services.config.bodyLimitBytes,
     genReqId: () => newId('request'),
-    trustProxy: process.env.TRUST_PROXY === 'true',
+    trustProxy: services.config.trustProxy,
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
     routerOptions: { ignoreTrailingSlash: true },
+    // A URL that cannot be decoded fails before routing and before any hook: answer it
+    // like every other error, with a problem body, a request id and open CORS.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('request-id', request.id).header('access-control-allow-origin', '*');
+      const problem = new AppError(
+        'bad_request',
+        'The URL is not valid percent-encoded UTF-8.',
+        undefined,
+        {
+          cause: error,
+        },
+      );
+      return sendProblem(reply, request, problem);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Callback-style hooks: these two run on every request, the widget feed's hot path included.

@@ -11,17 +11,45 @@ const FASTIFY_CODES: Record<string, AppError['code']> = {
 
 type AjvIssue = NonNullable<FastifyError['validation']>[number];
 
-/** Turns ajv's issues into one entry per bad field, named by JSON pointer. */
+interface FieldIssues {
+  allowed: unknown[];
+  messages: string[];
+}
+
+function fieldOf(issue: AjvIssue, context: string | undefined): string {
+  const params = issue.params as Record<string, unknown>;
+  let field = issue.instancePath || '';
+  if (typeof params.missingProperty === 'string') field += `/${params.missingProperty}`;
+  if (typeof params.additionalProperty === 'string') return `${field}/${params.additionalProperty}`;
+  const where = context && context !== 'body' ? `${context}:` : '';
+  return `${where}${field || '/'}`;
+}
+
+/**
+ * Turns ajv's issues into one entry per bad field, named by JSON pointer. A union of
+ * literals (an enum) reads as "must be one of: …" instead of one line per branch, and the
+ * "must be null" branch of a nullable field is left out when the field has a real fault.
+ */
 function fieldErrors(issues: AjvIssue[], context: string | undefined): FieldError[] {
-  return issues.map((issue) => {
+  const byField = new Map<string, FieldIssues>();
+  for (const issue of issues) {
     const params = issue.params as Record<string, unknown>;
-    let field = issue.instancePath || '';
-    if (typeof params.missingProperty === 'string') field += `/${params.missingProperty}`;
-    if (typeof params.additionalProperty === 'string') {
-      return { field: `${field}/${params.additionalProperty}`, message: 'is not a known field' };
+    const field = fieldOf(issue, context);
+    const entry = byField.get(field) ?? { allowed: [], messages: [] };
+    byField.set(field, entry);
+    if (typeof params.additionalProperty === 'string') entry.messages.push('is not a known field');
+    else if (issue.keyword === 'const') entry.allowed.push(params.allowedValue);
+    else if (issue.keyword === 'enum') entry.allowed.push(...(params.allowedValues as unknown[]));
+    else if (issue.keyword !== 'anyOf' && !(issue.keyword === 'type' && params.type === 'null')) {
+      entry.messages.push(issue.message ?? 'is invalid');
     }
-    const where = context && context !== 'body' ? `${context}:` : '';
-    return { field: `${where}${field || '/'}`, message: issue.message ?? 'is invalid' };
+  }
+  return [...byField].map(([field, entry]) => {
+    const messages = [...new Set(entry.messages)];
+    if (entry.allowed.length > 0) {
+      messages.unshift(`must be one of: ${entry.allowed.map((v) => JSON.stringify(v)).join(', ')}`);
+    }
+    return { field, message: messages.join('; ') || 'is invalid' };
   });
 }
 
