@@ -1,15 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/platform/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
-import { EMBED_SCRIPT_PATH } from '../src/widgets/embed-script.js';
+import { ensureBundle } from './support/widget-host.js';
 
 /*
  * The embed script in Debian's Chromium, on a host page served from another origin than
@@ -29,7 +27,6 @@ if (!hasChromium) {
   console.warn(`[showtrust tests] ${CHROMIUM} not found: the embed browser tests are skipped`);
 }
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 const HOSTILE_TITLE = '"><svg onload=alert(1)>';
 const WORLD_TEXT = 'Fast support 😍🚀 — خدمة ممتازة وسريعة، شكراً';
@@ -37,16 +34,6 @@ const LONG_URL = `https://example.com/${'a1b2c3d4e5'.repeat(16)}?q=1`;
 const LONG_WORD = 'Donaudampfschifffahrtsgesellschaftskapitänsmützenhersteller';
 /** The only console line allowed: the browser's own, for a request that failed. */
 const BROWSER_NETWORK_LINE = /^Failed to load resource/;
-
-/** Builds the bundle when it is missing or older than its sources (`npm test` builds first). */
-function ensureBundle(): void {
-  const sources = fs.readdirSync(path.join(ROOT, 'web/widget'));
-  const newest = Math.max(
-    ...sources.map((f) => fs.statSync(path.join(ROOT, 'web/widget', f)).mtimeMs),
-  );
-  if (fs.existsSync(EMBED_SCRIPT_PATH) && fs.statSync(EMBED_SCRIPT_PATH).mtimeMs >= newest) return;
-  execFileSync(process.execPath, ['scripts/build-widget.mjs'], { cwd: ROOT, stdio: 'ignore' });
-}
 
 interface PageWatch {
   page: Page;

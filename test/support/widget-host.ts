@@ -47,7 +47,7 @@ div { border: 3px dashed red; font-size: 40px; }
 `;
 
 /** Builds the bundle when it is missing or older than its sources (`npm test` builds first). */
-function ensureBundle(): void {
+export function ensureBundle(): void {
   const newest = (dir: string): number =>
     Math.max(
       ...fs.readdirSync(dir, { withFileTypes: true }).map((entry) => {
