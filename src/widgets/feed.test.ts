@@ -257,7 +257,8 @@ describe.each(dialects)('public widget feed (%s)', (dialect) => {
     const secondProcess = new PublicFeeds(t.services.db.kysely);
     expect((await feed(id)).json().testimonials[0].text).toBe('Cached text');
     expect(
-      JSON.parse(secondProcess.page(await secondProcess.load(id)).body).testimonials[0].text,
+      JSON.parse(secondProcess.page(await secondProcess.load(id)).body.toString()).testimonials[0]
+        .text,
     ).toBe('Cached text');
 
     // A write behind the service's back (no version bump) stays invisible: proof that a
@@ -273,7 +274,8 @@ describe.each(dialects)('public widget feed (%s)', (dialect) => {
     await patchTestimonial(tid, { text: 'Changed properly' });
     expect((await feed(id)).json().testimonials[0].text).toBe('Changed properly');
     expect(
-      JSON.parse(secondProcess.page(await secondProcess.load(id)).body).testimonials[0].text,
+      JSON.parse(secondProcess.page(await secondProcess.load(id)).body.toString()).testimonials[0]
+        .text,
     ).toBe('Changed properly');
   });
 

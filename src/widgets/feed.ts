@@ -29,9 +29,15 @@ export const FEED_CACHE_MAX_ENTRIES = 1_000;
 /** Builds kept per widget besides the newest, so a reconnecting stream can get a diff. */
 export const FEED_HISTORY = 8;
 
+/** A response body as bytes (encoded once, not per request) with its strong ETag. */
 export interface SerializedPage {
-  body: string;
+  body: Buffer;
   etag: string;
+}
+
+export function serializedPage(text: string): SerializedPage {
+  const body = Buffer.from(text, 'utf8');
+  return { body, etag: strongEtag(body) };
 }
 
 /** One widget's feed at one content version: every page, format and stream event derive from it. */
@@ -221,6 +227,5 @@ export function feedPage(feed: BuiltFeed, cursor?: string): PublicFeed {
 }
 
 function serialize(document: unknown): SerializedPage {
-  const body = JSON.stringify(document);
-  return { body, etag: strongEtag(body) };
+  return serializedPage(JSON.stringify(document));
 }

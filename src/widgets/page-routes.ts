@@ -3,11 +3,10 @@ import type { FastifyReply } from 'fastify';
 import { AppError } from '../platform/errors.js';
 import { IdParams } from '../platform/http/schemas.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
-import type { PublicFeeds } from './feed.js';
+import { serializedPage, type PublicFeeds } from './feed.js';
 import { renderFramePage, renderWallPage } from './pages.js';
 import { sendCached } from './public-routes.js';
 import { findWidgetBySlug } from './store.js';
-import { strongEtag } from './http-cache.js';
 import { WIDGET_LANGUAGES, type WidgetLanguage } from './schema.js';
 
 /** The wall has no script at all; images are ours or https (avatars); nobody may frame it. */
@@ -87,7 +86,7 @@ export async function pageRoutes(
           cursor,
           language,
         });
-        page = { body, etag: strongEtag(body) };
+        page = serializedPage(body);
         feed.derived.set(key, page);
       }
       reply.header('vary', 'accept-language');
@@ -109,7 +108,7 @@ export async function pageRoutes(
     let page = feed.derived.get('frame');
     if (!page) {
       const body = renderFramePage({ feed, publicUrl: services.config.publicUrl, frameScript });
-      page = { body, etag: strongEtag(body) };
+      page = serializedPage(body);
       feed.derived.set('frame', page);
     }
     return sendCached(request, pageHeaders(reply, FRAME_CSP), page, 'text/html; charset=utf-8');

@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdParams, ProblemSchema } from '../platform/http/schemas.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
-import type { BuiltFeed, PublicFeeds, SerializedPage } from './feed.js';
-import { ifNoneMatchHits, sendNotModified, strongEtag } from './http-cache.js';
+import { serializedPage, type BuiltFeed, type PublicFeeds, type SerializedPage } from './feed.js';
+import { ifNoneMatchHits, sendNotModified } from './http-cache.js';
 import { renderFragment, widgetStylesheet } from './render.js';
 import { FeedQuery, PublicFeedSchema, WidgetDisplaySchema } from './schema.js';
 
@@ -19,8 +19,7 @@ export const FEED_CACHE_CONTROL = 'public, no-cache';
 function derived(feed: BuiltFeed, key: string, make: () => string): SerializedPage {
   let page = feed.derived.get(key);
   if (!page) {
-    const body = make();
-    page = { body, etag: strongEtag(body) };
+    page = serializedPage(make());
     feed.derived.set(key, page);
   }
   return page;
@@ -40,7 +39,7 @@ export function sendCached(
   if (ifNoneMatchHits(request.headers['if-none-match'], page.etag)) {
     return sendNotModified(reply);
   }
-  // A string body with this type is sent as it is: the response schema only documents it.
+  // Bytes are sent as they are: the response schema only documents the shape.
   return reply
     .header('x-content-type-options', 'nosniff')
     .type(type)

@@ -251,7 +251,7 @@ export class FeedStreams {
       event.type === 'change'
         ? changeData(feed, event)
         : event.type === 'reset'
-          ? this.feeds.page(feed).body
+          ? this.feeds.page(feed).body.toString('utf8')
           : JSON.stringify({ version: feed.contentVersion });
     this.write(connection, `id: ${feed.contentVersion}\nevent: ${event.type}\ndata: ${data}\n\n`);
   }
