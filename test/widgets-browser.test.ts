@@ -290,6 +290,32 @@ describe.skipIf(!chromiumAvailable('the widget browser tests'))(
       }
     });
 
+    it('gives up quietly on a server too slow to answer: after 8 s only the fallback is left', async () => {
+      const watched = await open(
+        pageUrl('slider'),
+        async (page) => {
+          await page.clock.install();
+          // The feed never answers.
+          await page.route('**/public/v1/widgets/**', () => undefined);
+        },
+        await h.ownContext(),
+      );
+      await watched.page.waitForFunction(
+        () => document.querySelector('#w')?.shadowRoot?.querySelector('.st-loading') !== null,
+      );
+      await watched.page.clock.runFor(7_900);
+      expect(await watched.page.evaluate(() => document.querySelector('#w')!.clientHeight)).toBe(
+        320,
+      );
+      await watched.page.clock.runFor(200);
+      await watched.page.waitForFunction(() =>
+        Boolean(document.querySelector('#w')!.shadowRoot!.querySelector('slot')),
+      );
+      expect(await watched.page.evaluate(() => document.querySelector('#w')!.clientHeight)).toBe(0);
+      expect(watched.errors).toEqual([]);
+      expect(watched.console.filter((line) => !BROWSER_NETWORK_LINE.test(line))).toEqual([]);
+    });
+
     it('never holds up the host page: it is complete and shown, space kept, while the feed hangs', async () => {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
