@@ -1,4 +1,4 @@
-import type { PublicTestimonial } from '../../../src/widgets/schema.js';
+import type { PublicTestimonial, WidgetLanguage } from '../../../src/widgets/schema.js';
 import { directionOf, LABELS, resolveLanguage } from '../../../src/widgets/view/labels.js';
 import type { VNode } from '../../../src/widgets/view/node.js';
 import { COMMON_CSS } from '../../../src/widgets/view/styles.js';
@@ -59,8 +59,9 @@ export class LiveWidget {
   private behaviour: Behaviour = {};
   private stream: LiveStream | undefined;
   private readonly ownOrigin: string;
-  private readonly language;
-  private readonly direction;
+  private readonly language: WidgetLanguage;
+  /** Null leaves the direction to the host page (a language we have no labels for). */
+  private readonly direction: 'ltr' | 'rtl' | null;
 
   constructor(
     readonly context: MountContext,
