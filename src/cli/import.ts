@@ -20,7 +20,9 @@ export const IMPORT_USAGE = `usage: showtrust import FILE [options]
 
 Imports testimonials from CSV (header row, RFC 4180 quoting, UTF-8 with or without BOM)
 or JSON Lines (one object per line). Columns/keys: author_name, author_title,
-author_company, author_email, rating, text, title, created_at, tags, status.
+author_company, author_email, rating, text, title, created_at, tags, status,
+consent_given (yes/no, true/false or 1/0; without the column every row has the
+author's consent, as when created through the API, and approved rows are shown).
 
   --map col=field[,col=field]  read column col as field (repeatable)
   --ignore col[,col]           skip these columns (repeatable)

@@ -99,6 +99,6 @@ export async function submitForm(
   if (errors.length > 0) return refuse(422, null, errors);
 
   const input = toTestimonialInput(values, form);
-  await createTestimonial(services, form.workspace_id, input, 'form', origin);
+  await createTestimonial(services, form.workspace_id, input, 'form', { origin });
   return { accepted: true };
 }

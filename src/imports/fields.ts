@@ -10,6 +10,7 @@ export const IMPORT_FIELDS = [
   'created_at',
   'tags',
   'status',
+  'consent_given',
 ] as const;
 
 export type ImportField = (typeof IMPORT_FIELDS)[number];

@@ -8,6 +8,17 @@ export type RowCheck =
   { ok: true; input: CreateTestimonialInput } | { ok: false; reasons: string[] };
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+/** How a spreadsheet spells a yes or no; anything else is refused as not a boolean. */
+const CONSENT_WORDS: Record<string, boolean> = {
+  true: true,
+  yes: true,
+  y: true,
+  '1': true,
+  false: false,
+  no: false,
+  n: false,
+  '0': false,
+};
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 // The WHATWG form-validation shape of an address: what a browser's type=email accepts.
@@ -55,6 +66,7 @@ function coerce(field: ImportField, value: unknown): unknown {
   const text = value.trim();
   if (text === '') return undefined;
   if (field === 'rating') return /^[+-]?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+  if (field === 'consent_given') return CONSENT_WORDS[text.toLowerCase()] ?? text;
   if (field === 'tags') {
     const tags = text
       .split(',')

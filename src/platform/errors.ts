@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   route_not_found: { status: 404, title: 'No such route' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
+  gone: { status: 410, title: 'Gone' },
   idempotency_key_in_use: {
     status: 409,
     title: 'A request with this idempotency key is in progress',

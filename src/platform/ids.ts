@@ -27,6 +27,7 @@ export const ID_PREFIXES = {
   invitation: 'inv',
   passwordReset: 'pwr',
   oauthApp: 'oap',
+  media: 'med',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

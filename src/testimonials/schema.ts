@@ -27,8 +27,18 @@ export const TestimonialSchema = Type.Object(
     author_company: Nullable(Type.String()),
     tags: Type.Array(Type.String()),
     featured: Type.Boolean(),
-    consent_given: Type.Boolean(),
+    author_avatar_url: Nullable(
+      Type.String({
+        description:
+          'The author photo: an https URL, or the path `/media/{id}` of a photo uploaded with ' +
+          '`PUT /v1/testimonials/{id}/photo`, on this server.',
+      }),
+    ),
+    consent_given: Type.Boolean({
+      description: 'Whether the author agreed to publication; without it nothing is shown.',
+    }),
     consent_text: Nullable(Type.String()),
+    consent_revoked_at: Nullable(Timestamp),
     verified: Type.Boolean({
       description:
         'Sent through a personal review request link, so the author controls the contact email.',
@@ -52,13 +62,23 @@ const editable = {
   tags: Type.Optional(Type.Array(Tag, { maxItems: MAX_TAGS, uniqueItems: true })),
   featured: Type.Optional(Type.Boolean()),
   status: Type.Optional(Status),
+  author_avatar_url: Type.Optional(
+    Nullable(Type.String({ maxLength: 2_000, pattern: '^https://[^\\s]+$' })),
+  ),
 };
 
 export const CreateTestimonialBody = Type.Object(
   {
     ...editable,
     form_id: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
-    consent_given: Type.Optional(Type.Boolean()),
+    consent_given: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description:
+          'Left out, the caller vouches that the author agreed (true); false stores one ' +
+          'that is never shown publicly.',
+      }),
+    ),
     consent_text: Type.Optional(Nullable(ShortText(1_000))),
     created_at: Type.Optional(Timestamp),
   },
@@ -66,10 +86,20 @@ export const CreateTestimonialBody = Type.Object(
 );
 export type CreateTestimonialInput = Static<typeof CreateTestimonialBody>;
 
-export const UpdateTestimonialBody = Type.Partial(Type.Object(editable), {
-  additionalProperties: false,
-  minProperties: 1,
-});
+export const UpdateTestimonialBody = Type.Partial(
+  Type.Object({
+    ...editable,
+    consent_given: Type.Literal(false, {
+      description:
+        'Revokes consent: the testimonial and its photo leave every public surface at once. ' +
+        'Consent is given only with a submission, never restored here.',
+    }),
+  }),
+  {
+    additionalProperties: false,
+    minProperties: 1,
+  },
+);
 export type UpdateTestimonialInput = Static<typeof UpdateTestimonialBody>;
 
 export const ListTestimonialsQuery = Type.Object(

@@ -4,6 +4,8 @@ import type { Database } from '../platform/db/schema.js';
 import type { Executor } from '../platform/db/database.js';
 import { notFound, validationError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
+import { storePhoto, type CheckedPhoto } from '../media/photo.js';
+import { retireMediaOf } from '../media/store.js';
 import { bumpContentVersion } from '../workspaces/store.js';
 import type { CreateTestimonialInput, Testimonial, UpdateTestimonialInput } from './schema.js';
 import {
@@ -44,6 +46,8 @@ export function buildTestimonialRow(
   nowIso: string,
 ): TestimonialRow {
   const createdAt = input.created_at ? new Date(input.created_at).toISOString() : nowIso;
+  // The API and imports vouch for consent unless told otherwise; the form always says.
+  const consent = input.consent_given ?? true;
   return {
     id: newId('testimonial', Date.parse(createdAt)),
     workspace_id: workspaceId,
@@ -58,12 +62,14 @@ export function buildTestimonialRow(
     author_title: nullable(input.author_title),
     author_company: nullable(input.author_company),
     featured: input.featured ? 1 : 0,
-    consent_given: input.consent_given ? 1 : 0,
-    consent_text: input.consent_given ? nullable(input.consent_text) : null,
+    consent_given: consent ? 1 : 0,
+    consent_text: consent ? nullable(input.consent_text) : null,
     created_at: createdAt,
     updated_at: nowIso,
     verified: 0,
     contact_id: null,
+    author_avatar_url: input.author_avatar_url ?? null,
+    consent_revoked_at: null,
   };
 }
 
@@ -75,13 +81,19 @@ export interface TestimonialOrigin {
   onStored?: (trx: Transaction<Database>, testimonial: Testimonial) => Promise<void>;
 }
 
+export interface CreateOptions {
+  origin?: TestimonialOrigin;
+  /** An author photo sent with a form submission, stored in the same transaction. */
+  photo?: CheckedPhoto;
+}
+
 /** Stores one testimonial and its `testimonial.created` event in one transaction. */
 export async function createTestimonial(
   services: Services,
   workspaceId: string,
   input: CreateTestimonialInput,
   source: TestimonialSource,
-  origin?: TestimonialOrigin,
+  { origin, photo }: CreateOptions = {},
 ): Promise<Testimonial> {
   const row = buildTestimonialRow(
     workspaceId,
@@ -97,6 +109,10 @@ export async function createTestimonial(
 
   return services.transaction(async (trx) => {
     if (row.form_id) await assertFormInWorkspace(trx, workspaceId, row.form_id);
+    if (photo) {
+      const owner = { workspaceId, testimonialId: row.id };
+      row.author_avatar_url = await storePhoto(trx, owner, photo, row.updated_at);
+    }
     await insertTestimonials(trx, [row], new Map([[row.id, tags]]));
     await bumpContentVersion(trx, workspaceId);
     const testimonial = toTestimonial(row, [...tags].sort());
@@ -119,28 +135,44 @@ export async function updateTestimonial(
     const before = await findTestimonial(trx, workspaceId, id);
     if (!before) throw notFound('testimonial');
 
-    const { tags, featured, ...fields } = input;
-    const changes: Partial<TestimonialRow> = {
-      updated_at: new Date(services.clock.nowMs()).toISOString(),
-    };
-    for (const [key, value] of Object.entries(fields)) {
-      const text = typeof value === 'string' ? value.trim() : value;
-      (changes as Record<string, unknown>)[key] = text === '' ? null : text;
+    const nowIso = new Date(services.clock.nowMs()).toISOString();
+    const changes = rowChanges(input, nowIso);
+    const revoking = input.consent_given === false && before.consent_given;
+    if (revoking) Object.assign(changes, { consent_given: 0, consent_revoked_at: nowIso });
+    // A revoked consent takes the photo with it; a new URL replaces a hosted photo.
+    if (revoking || input.author_avatar_url !== undefined) {
+      await retireMediaOf(trx, id, nowIso);
+      if (revoking) changes.author_avatar_url = null;
     }
-    if (featured !== undefined) changes.featured = featured ? 1 : 0;
 
     await trx.updateTable('testimonials').set(changes).where('id', '=', id).execute();
-    if (tags) await replaceTags(trx, workspaceId, id, tags);
+    if (input.tags) await replaceTags(trx, workspaceId, id, input.tags);
     await bumpContentVersion(trx, workspaceId);
 
     const after = (await findTestimonial(trx, workspaceId, id))!;
     await services.outbox.record(trx, workspaceId, 'testimonial.updated', after);
+    if (revoking) {
+      await services.outbox.record(trx, workspaceId, 'testimonial.consent_revoked', after);
+    }
     const statusEvent = STATUS_EVENTS[after.status];
     if (after.status !== before.status && statusEvent) {
       await services.outbox.record(trx, workspaceId, statusEvent, after);
     }
     return after;
   });
+}
+
+/** The columns a PATCH sets: text trimmed (empty means null), flags as integers. */
+function rowChanges(input: UpdateTestimonialInput, nowIso: string): Partial<TestimonialRow> {
+  const { featured, ...fields } = input;
+  const changes: Partial<TestimonialRow> = { updated_at: nowIso };
+  for (const [key, value] of Object.entries(fields)) {
+    if (key === 'tags' || key === 'consent_given') continue;
+    const text = typeof value === 'string' ? value.trim() : value;
+    (changes as Record<string, unknown>)[key] = text === '' ? null : text;
+  }
+  if (featured !== undefined) changes.featured = featured ? 1 : 0;
+  return changes;
 }
 
 export async function deleteTestimonial(
@@ -152,6 +184,7 @@ export async function deleteTestimonial(
     const before = await findTestimonial(trx, workspaceId, id);
     if (!before) throw notFound('testimonial');
     await trx.deleteFrom('testimonials').where('id', '=', id).execute();
+    await retireMediaOf(trx, id, new Date(services.clock.nowMs()).toISOString());
     await bumpContentVersion(trx, workspaceId);
     await services.outbox.record(trx, workspaceId, 'testimonial.deleted', before);
     return before;

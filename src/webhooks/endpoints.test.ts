@@ -94,6 +94,7 @@ describe.each(dialects)('webhook endpoints API (%s)', (dialect) => {
       'testimonial.approved',
       'testimonial.rejected',
       'testimonial.deleted',
+      'testimonial.consent_revoked',
       'webhook_endpoint.disabled',
     ]);
   });

@@ -31,8 +31,10 @@ const EXAMPLE_TESTIMONIAL: Record<string, unknown> = {
   author_company: 'Example GmbH',
   tags: ['onboarding'],
   featured: false,
+  author_avatar_url: '/media/med_01kf3m9w8r2d4f6h8k0m2p4r6t',
   consent_given: true,
   consent_text: 'You may publish my testimonial with my name.',
+  consent_revoked_at: null,
   verified: false,
   contact_id: null,
   created_at: '2026-01-15T12:00:00.000Z',
@@ -75,6 +77,15 @@ export const EVENT_CATALOGUE = {
     status: 'rejected',
   }),
   'testimonial.deleted': testimonialEvent('A testimonial was deleted.'),
+  'testimonial.consent_revoked': testimonialEvent(
+    'The author withdrew consent: the testimonial and its photo left every public surface.',
+    {
+      status: 'approved',
+      author_avatar_url: null,
+      consent_given: false,
+      consent_revoked_at: '2026-01-20T08:30:00.000Z',
+    },
+  ),
   'webhook_endpoint.disabled': {
     description:
       'A webhook endpoint was disabled automatically: it answered 410 Gone, or every ' +

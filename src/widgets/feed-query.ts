@@ -76,12 +76,17 @@ export function feedSettings(widget: FeedWidget): WidgetSettings {
   return parseSettings(widget.settingsJson);
 }
 
-/** Approved testimonials of the workspace that pass every filter the widget sets. */
+/**
+ * Approved testimonials of the workspace, with their author's consent, that pass every
+ * filter the widget sets. Every public surface (feed, HTML, pages, summary, JSON-LD,
+ * stream) reads through here, so a revoked consent leaves all of them at once.
+ */
 function shownBy(workspaceId: string, settings: WidgetSettings) {
   return (eb: ExpressionBuilder<Database, 'testimonials'>) => {
     const conditions = [
       eb('testimonials.workspace_id', '=', workspaceId),
       eb('testimonials.status', '=', 'approved'),
+      eb('testimonials.consent_given', '=', 1),
     ];
     if (settings.min_rating !== null) {
       conditions.push(eb('testimonials.rating', '>=', settings.min_rating));
@@ -124,8 +129,7 @@ export async function listFeedTestimonials(
       'author_name',
       'author_title',
       'author_company',
-      // Added by migration 0006 and not yet in the testimonials table type.
-      sql<string | null>`author_avatar_url`.as('author_avatar_url'),
+      'author_avatar_url',
       'featured',
       'verified',
       'created_at',

@@ -95,8 +95,25 @@ export interface TestimonialTable {
   /** 1 when it came through a review request link, which only the contact's mailbox got. */
   verified: number;
   contact_id: string | null;
-  // 0006 adds `author_avatar_url` (text, nullable), read only by the widget feed so far;
-  // it joins this interface when the testimonials API accepts it.
+  /** Added by 0006: an https URL, or `/media/{id}` of a photo we host (0007). */
+  author_avatar_url: string | null;
+  /** Added by 0007: when the author withdrew consent (consent_given is then 0). */
+  consent_revoked_at: string | null;
+}
+
+/** Added by 0007: hosted photos; a row stays after its bytes go, so its URL answers 410. */
+export interface MediaTable {
+  id: string;
+  workspace_id: string;
+  testimonial_id: string;
+  content_type: string;
+  byte_size: number;
+  /** A strong ETag of the bytes. */
+  etag: string;
+  /** Null once gone. */
+  bytes: Buffer | null;
+  created_at: string;
+  gone_at: string | null;
 }
 
 export interface TestimonialTagTable {
@@ -418,6 +435,7 @@ export interface Database {
   forms: FormTable;
   testimonials: TestimonialTable;
   testimonial_tags: TestimonialTagTable;
+  media: MediaTable;
   widgets: WidgetTable;
   widget_branding: WidgetBrandingTable;
   webhook_endpoints: WebhookEndpointTable;
