@@ -10,6 +10,7 @@ import { oauthRoutes } from './oauth/routes.js';
 import { formRoutes } from './forms/routes.js';
 import { connectionRoutes } from './integrations/connection-routes.js';
 import type { Services } from './platform/context.js';
+import { mediaRoutes } from './media/routes.js';
 import { emailRoutes } from './platform/mail/routes.js';
 import { createHttpApp, type Feature } from './platform/http/app.js';
 import type { App } from './platform/http/types.js';
@@ -26,6 +27,7 @@ export const FEATURES: Feature[] = [
   testimonialRoutes,
   formRoutes,
   widgetRoutes,
+  mediaRoutes,
   webhookRoutes,
   eventRoutes,
   metricsRoutes,

@@ -4,6 +4,6 @@ export const DEFAULT_FORM = {
   name: 'Default form',
   heading: 'Share your experience',
   prompt: 'What did you like? How did it help you?',
-  consent_text: 'I agree that my testimonial, name, job title and company may be published.',
+  consent_text: 'I agree that my testimonial, name, job title, company and photo may be published.',
   thank_you_text: 'Thank you! Your testimonial has been received.',
 };

@@ -115,7 +115,9 @@ describe.each(dialects)('hosted form (%s)', (dialect) => {
     expectSafeHtml(res);
     const html = res.body;
 
-    expect(html).toContain('<form method="post" action="/f/default" accept-charset="UTF-8">');
+    expect(html).toContain(
+      '<form method="post" action="/f/default" accept-charset="UTF-8" enctype="multipart/form-data">',
+    );
     expect(html).toMatch(/<fieldset[^>]*>\s*<legend>Your rating/);
     for (const n of [1, 2, 3, 4, 5]) {
       expect(html).toContain(`<input type="radio" id="rating-${n}" name="rating" value="${n}">`);
@@ -129,6 +131,9 @@ describe.each(dialects)('hosted form (%s)', (dialect) => {
     expect(html).toContain('Never shown publicly.');
     expect(html).toContain('id="author_title" name="author_title"');
     expect(html).toContain('id="author_company" name="author_company"');
+    expect(html).toContain(
+      '<input type="file" id="photo" name="photo" accept="image/jpeg,image/png,image/webp" aria-describedby="photo-hint">',
+    );
     expect(html).toContain('<input type="checkbox" id="consent" name="consent" value="yes">');
     expect(html).toContain(`<label for="consent" dir="auto">${DEFAULT_FORM.consent_text}</label>`);
     expect(html).toContain(
@@ -139,7 +144,7 @@ describe.each(dialects)('hosted form (%s)', (dialect) => {
     expect(html).toMatch(/<link rel="stylesheet" href="\/assets\/form\.css\?v=[0-9a-f]{12}">/);
 
     const labelled = [...html.matchAll(/<label for="([^"]+)"/g)].map((m) => m[1]!);
-    expect(labelled).toHaveLength(12);
+    expect(labelled).toHaveLength(13);
     for (const id of labelled) expect(html).toContain(`id="${id}"`);
   });
 

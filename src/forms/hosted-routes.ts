@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppError } from '../platform/errors.js';
+import { MAX_PHOTO_BYTES } from '../media/photo.js';
+import { AppError } from '../platform/errors.js';
 import { toAppError } from '../platform/http/error-handler.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
 import { serverRateLimiters } from '../platform/http/rate-limit.js';
@@ -10,7 +11,8 @@ import { HOSTED_PAGE_HEADERS, sendHtml } from './html-response.js';
 import { renderFormPage, renderMessagePage, renderThanksPage } from './pages.js';
 import { SLUG_PATTERN } from './schema.js';
 import { findFormRowBySlug, type FormRow } from './store.js';
-import { submitForm } from './submit.js';
+import { acceptMultipartPosts, readMultipartPost } from './multipart-post.js';
+import { submitForm, type SubmitRequest } from './submit.js';
 import { EMPTY_VALUES, type SubmissionError, type SubmissionValues } from './submission.js';
 
 /** A full form of 5,000 four-byte characters, percent-encoded, fits with room to spare. */
@@ -24,7 +26,10 @@ interface SlugParams {
 
 const MESSAGES: Record<number, [heading: string, message: string]> = {
   404: ['Form not found', 'This form does not exist or is closed. Please check the link.'],
-  413: ['Too much to send', 'Your answers are larger than this form accepts. Please shorten them.'],
+  413: [
+    'Too much to send',
+    'Your answers or photo are larger than this form accepts. Please shorten them or choose a smaller photo.',
+  ],
   500: ['Something went wrong', 'Your testimonial was not saved. Please try again in a minute.'],
 };
 const UNREADABLE: [string, string] = [
@@ -52,9 +57,24 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: StaticAs
   return reply.type(asset.contentType).send(asset.body);
 }
 
+/** A whole post may hold the photo and the fields; a longer one is refused before reading. */
+const MAX_MULTIPART_BYTES = MAX_PHOTO_BYTES + FORM_BODY_LIMIT_BYTES;
+
+/** A urlencoded post as parsed, or a multipart one (with a photo) read here. */
+async function readPost(request: FastifyRequest): Promise<SubmitRequest> {
+  const { headers, ip } = request;
+  if (!request.isMultipart()) return { body: request.body, headers, ip };
+  if (Number(headers['content-length'] ?? 0) > MAX_MULTIPART_BYTES) {
+    throw new AppError('payload_too_large');
+  }
+  const { fields, photo } = await readMultipartPost(request);
+  return { body: fields, headers, ip, photo };
+}
+
 /**
  * The hosted submission page `/f/:slug`: a plain HTML form that works without
- * JavaScript, posted back as `application/x-www-form-urlencoded`, with its stylesheet and icon.
+ * JavaScript, posted back as `multipart/form-data` (it may carry a photo; urlencoded
+ * posts are read too), with its stylesheet and icon.
  */
 export async function hostedFormRoutes(app: App, { services }: RouteDeps) {
   // The shared counters: in Redis when configured, so every server counts the same posts.
@@ -63,6 +83,7 @@ export async function hostedFormRoutes(app: App, { services }: RouteDeps) {
   // This scope reads form posts only; a JSON body here is refused with 415.
   app.removeAllContentTypeParsers();
   await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT_BYTES });
+  await acceptMultipartPosts(app, FORM_BODY_LIMIT_BYTES);
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(HOSTED_PAGE_HEADERS);
   });
@@ -84,7 +105,7 @@ export async function hostedFormRoutes(app: App, { services }: RouteDeps) {
     page: { values: SubmissionValues; errors: SubmissionError[]; notice: string | null },
   ) {
     const token = issueFormToken(services.secrets, form, services.clock.nowMs());
-    return sendHtml(reply, status, renderFormPage({ form, token, ...page }));
+    return sendHtml(reply, status, renderFormPage({ form, token, photo: true, ...page }));
   }
 
   const notFoundPage = (reply: FastifyReply) =>
@@ -104,7 +125,8 @@ export async function hostedFormRoutes(app: App, { services }: RouteDeps) {
     const form = await formBySlug(request.params.slug);
     if (!form) return notFoundPage(reply);
 
-    const result = await submitForm({ services, limiter, log: request.log }, form, request);
+    const post = await readPost(request);
+    const result = await submitForm({ services, limiter, log: request.log }, form, post);
     if (result.accepted) return reply.redirect(`/f/${form.slug}/thanks`, 303);
     if (result.retryAfterSeconds) reply.header('retry-after', String(result.retryAfterSeconds));
     return sendForm(reply, result.status, form, result);

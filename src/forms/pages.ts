@@ -6,15 +6,26 @@ import {
   MAX_EMAIL_CHARS,
   MAX_NAME_CHARS,
   type SubmissionError,
-  type SubmissionField,
   type SubmissionValues,
+  type TextField,
 } from './submission.js';
-import { FORM_PAGE, INPUT, LAYOUT, MESSAGE_PAGE, TEXTAREA, THANKS_PAGE } from './templates.js';
+import { PHOTO_TYPES } from '../media/image-type.js';
+import { MAX_PHOTO_BYTES } from '../media/photo.js';
+import {
+  FORM_PAGE,
+  INPUT,
+  LAYOUT,
+  MESSAGE_PAGE,
+  PHOTO_INPUT,
+  TEXTAREA,
+  THANKS_PAGE,
+} from './templates.js';
 
 const eta = new Eta({ autoEscape: true, cache: true });
 eta.loadTemplate('@layout', LAYOUT);
 eta.loadTemplate('@input', INPUT);
 eta.loadTemplate('@textarea', TEXTAREA);
+eta.loadTemplate('@photo', PHOTO_INPUT);
 eta.loadTemplate('@form', FORM_PAGE);
 eta.loadTemplate('@thanks', THANKS_PAGE);
 eta.loadTemplate('@message', MESSAGE_PAGE);
@@ -22,7 +33,7 @@ eta.loadTemplate('@message', MESSAGE_PAGE);
 const LINKS = { stylesheetHref: FORM_CSS_ASSET.href, iconHref: FORM_ICON_ASSET.href };
 
 interface FieldSpec {
-  name: SubmissionField;
+  name: TextField;
   label: string;
   type: 'text' | 'email';
   required: boolean;
@@ -86,7 +97,11 @@ export interface FormPageInput {
   token: string;
   /** Where the form posts; `/f/<slug>` unless a review request link serves it. */
   action?: string;
+  /** Offer the optional author photo (the page then posts multipart/form-data). */
+  photo?: boolean;
 }
+
+const PHOTO_HINT = `JPEG, PNG or WebP, up to ${MAX_PHOTO_BYTES / (1024 * 1024)} MB. Shown beside your testimonial.`;
 
 function fieldView(spec: FieldSpec, values: SubmissionValues, errors: Map<string, string>) {
   const error = errors.get(spec.name);
@@ -107,6 +122,7 @@ export function renderFormPage({
   notice,
   token,
   action,
+  photo,
 }: FormPageInput): string {
   const byField = new Map(errors.map((e) => [e.field, e.message]));
   const failed = errors.length > 0 || notice !== null;
@@ -133,6 +149,11 @@ export function renderFormPage({
     text: fieldView(TEXT_FIELD, values, byField),
     inputs: INPUT_FIELDS.map((spec) => fieldView(spec, values, byField)),
     consent: values.consent,
+    photo: photo && {
+      hint: PHOTO_HINT,
+      accept: PHOTO_TYPES.join(','),
+      error: byField.get('photo'),
+    },
   });
 }
 

@@ -18,7 +18,9 @@ export interface SubmissionValues {
   consent: boolean;
 }
 
-export type SubmissionField = Exclude<keyof SubmissionValues, 'consent'>;
+/** The fields typed as text, which a refused post shows again as typed. */
+export type TextField = Exclude<keyof SubmissionValues, 'consent'>;
+export type SubmissionField = TextField | 'photo';
 
 export interface SubmissionError {
   field: SubmissionField;

@@ -3,8 +3,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import type { Services } from '../platform/context.js';
 import type { RateLimiter } from '../platform/rate-limit.js';
+import { detectPhotoType } from '../media/image-type.js';
+import { MAX_PHOTO_BYTES, type CheckedPhoto } from '../media/photo.js';
 import { createTestimonial, type TestimonialOrigin } from '../testimonials/service.js';
 import { verifyFormToken } from './form-token.js';
+import type { UploadedPhoto } from './multipart-post.js';
 import { isCrossSitePost } from './request-origin.js';
 import type { FormRow } from './store.js';
 import {
@@ -28,6 +31,8 @@ export interface SubmitRequest {
   body: unknown;
   headers: IncomingHttpHeaders;
   ip: string;
+  /** The optional author photo of a multipart post. */
+  photo?: UploadedPhoto | null;
 }
 
 /** Accepted (stored, or a bot quietly dropped) or refused with the form to show again. */
@@ -35,7 +40,7 @@ export type SubmitResult =
   | { accepted: true }
   | {
       accepted: false;
-      status: 403 | 422 | 429;
+      status: 403 | 413 | 422 | 429;
       values: SubmissionValues;
       errors: SubmissionError[];
       notice: string | null;
@@ -72,7 +77,7 @@ export async function submitForm(
 ): Promise<SubmitResult> {
   const { values, token, honeypotFilled } = readSubmission(request.body);
   const refuse = (
-    status: 403 | 422 | 429,
+    status: 403 | 413 | 422 | 429,
     notice: string | null,
     errors = [] as SubmissionError[],
   ) => ({ accepted: false, status, values, errors, notice }) as const;
@@ -95,10 +100,31 @@ export async function submitForm(
     return { accepted: true };
   }
 
+  const photo = checkUploadedPhoto(request.photo);
   const errors = validateSubmission(values);
-  if (errors.length > 0) return refuse(422, null, errors);
+  if (photo.error) errors.push({ field: 'photo', message: photo.error });
+  if (errors.length > 0) return refuse(photo.tooLarge ? 413 : 422, null, errors);
 
   const input = toTestimonialInput(values, form);
-  await createTestimonial(services, form.workspace_id, input, 'form', { origin });
+  const options = { origin, photo: photo.checked };
+  await createTestimonial(services, form.workspace_id, input, 'form', options);
   return { accepted: true };
+}
+
+interface PhotoCheck {
+  checked?: CheckedPhoto;
+  error?: string;
+  tooLarge?: boolean;
+}
+
+/** The photo by what its bytes are (a page named `me.png` is refused), within the cap. */
+function checkUploadedPhoto(photo: UploadedPhoto | null | undefined): PhotoCheck {
+  if (!photo) return {};
+  if (photo.tooLarge) {
+    const megabytes = MAX_PHOTO_BYTES / (1024 * 1024);
+    return { error: `Please choose a photo of up to ${megabytes} MB.`, tooLarge: true };
+  }
+  const contentType = detectPhotoType(photo.bytes);
+  if (!contentType) return { error: 'Please choose a JPEG, PNG or WebP image.' };
+  return { checked: { bytes: photo.bytes, contentType } };
 }

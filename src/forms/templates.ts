@@ -50,6 +50,17 @@ ${FIELD_LABEL}
 </div>
 `;
 
+/** The optional author photo; a file input cannot be refilled, so an error asks again. */
+export const PHOTO_INPUT = `<div class="field<%= it.error ? ' has-error' : '' %>">
+<label for="photo">Your photo <span class="optional">(optional)</span></label>
+<p class="hint" id="photo-hint"><%= it.hint %></p>
+<% if (it.error) { %>
+<p class="field-error" id="photo-error"><span class="visually-hidden">Error: </span><%= it.error %></p>
+<% } %>
+<input type="file" id="photo" name="photo" accept="<%= it.accept %>" aria-describedby="photo-hint<%= it.error ? ' photo-error' : '' %>"<% if (it.error) { %> aria-invalid="true"<% } %>>
+</div>
+`;
+
 export const FORM_PAGE = `<% layout('@layout') %>
 <h1 dir="auto"><%= it.heading %></h1>
 <p class="prompt" dir="auto"><%= it.prompt %></p>
@@ -66,7 +77,7 @@ export const FORM_PAGE = `<% layout('@layout') %>
 </ul>
 </div>
 <% } %>
-<form method="post" action="<%= it.action %>" accept-charset="UTF-8">
+<form method="post" action="<%= it.action %>" accept-charset="UTF-8"<% if (it.photo) { %> enctype="multipart/form-data"<% } %>>
 <input type="hidden" name="_token" value="<%= it.token %>">
 <fieldset class="field<%= it.rating.error ? ' has-error' : '' %>"<% if (it.rating.error) { %> aria-describedby="rating-error"<% } %>>
 <legend>Your rating <span class="optional">(optional)</span></legend>
@@ -83,6 +94,9 @@ export const FORM_PAGE = `<% layout('@layout') %>
 <%~ include('@textarea', it.text) %>
 <% for (const field of it.inputs) { %>
 <%~ include('@input', field) %>
+<% } %>
+<% if (it.photo) { %>
+<%~ include('@photo', it.photo) %>
 <% } %>
 <div class="field consent">
 <input type="checkbox" id="consent" name="consent" value="yes"<% if (it.consent) { %> checked<% } %>>

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { workspaceOf } from '../auth/authenticate.js';
+import { photoRoutes } from '../media/routes.js';
 import { notFound } from '../platform/errors.js';
 import { IdParams, authProblems, listOf } from '../platform/http/schemas.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
@@ -16,8 +17,10 @@ const tags = ['testimonials'];
 const security = [{ apiKey: [] }];
 const One = Type.Ref(TestimonialSchema);
 
-export async function testimonialRoutes(app: App, { services, requireScope }: RouteDeps) {
+export async function testimonialRoutes(app: App, deps: RouteDeps) {
+  const { services, requireScope } = deps;
   app.addSchema(TestimonialSchema);
+  await app.register(async (scope) => photoRoutes(scope as App, deps));
   const read = requireScope('testimonials:read');
   const write = requireScope('testimonials:write');
 

@@ -22,6 +22,7 @@ import {
   type WidgetKind,
   type WidgetSettings,
 } from './schema.js';
+import { avatarUrl } from '../media/store.js';
 import { safeImageUrl } from './view/urls.js';
 
 /** Widgets whose feed one process keeps; the oldest rebuilt is dropped first. */
@@ -167,10 +168,11 @@ export class PublicFeeds {
       feedRatingTotals(this.executor, widget.workspaceId, settings),
       isWhiteLabel(this.executor, widget.workspaceId),
     ]);
-    const ownOrigin = new URL(this.publicUrl()).origin;
+    const publicUrl = this.publicUrl();
+    const ownOrigin = new URL(publicUrl).origin;
     const items = applyOrder(rows, settings.order, widget.id, nowMs).map((item) => ({
       ...item,
-      author_avatar_url: safeImageUrl(item.author_avatar_url, ownOrigin),
+      author_avatar_url: safeImageUrl(avatarUrl(item.author_avatar_url, publicUrl), ownOrigin),
     }));
     const display = displayOf(settings);
     const poweredBy = !whiteLabel;
