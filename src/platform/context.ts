@@ -12,6 +12,8 @@ import type { RateLimitStore } from './rate-limit.js';
 import type { SecretBox } from './secret-box.js';
 import type { Clock } from './time.js';
 
+export type CommitListener = (trx: Transaction<Database>) => void;
+
 /** Everything a feature's service needs, built once by the server and handed down. */
 export interface Services {
   config: Config;
@@ -29,6 +31,11 @@ export interface Services {
   mailer: Mailer;
   /** Runs fn in one transaction, then wakes the job worker for whatever it enqueued. */
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` after each transaction() commits, with the transaction that did, so
+   * in-memory state can follow what it changed; returns the function that stops it.
+   */
+  onCommit(listener: CommitListener): () => void;
   /** This process's Prometheus metrics, served at /metrics. */
   metrics: MetricsRegistry;
   /** Registers something to release at shutdown (an HTTP agent, a pool), after jobs stop. */

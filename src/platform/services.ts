@@ -1,6 +1,8 @@
 import type { Config } from './config.js';
-import type { Services } from './context.js';
+import type { Transaction } from 'kysely';
+import type { CommitListener, Services } from './context.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
+import type { Database } from './db/schema.js';
 import { JobQueue } from './jobs.js';
 import { createLogger, type Logger } from './logger.js';
 import { MetricsRegistry } from './metrics.js';
@@ -29,6 +31,17 @@ function openRateLimitStore(config: Config, clock: Clock, log: Logger): RateLimi
   );
 }
 
+/** The change is committed whatever a listener does: a failing one is logged, not thrown. */
+function notifyCommitted(listeners: Set<CommitListener>, trx: Transaction<Database>, log: Logger) {
+  for (const listener of listeners) {
+    try {
+      listener(trx);
+    } catch (error) {
+      log.error({ err: error }, 'commit listener failed');
+    }
+  }
+}
+
 /** Opens the database, runs migrations and wires the platform parts together. */
 export async function createServices(
   config: Config,
@@ -51,6 +64,7 @@ export async function createServices(
   const jobs = new JobQueue(db, clock, log, config.jobs);
   const outbox = new Outbox(clock);
   const closeHooks: (() => Promise<void> | void)[] = [];
+  const commitListeners = new Set<CommitListener>();
   const services: Services = {
     config,
     db,
@@ -63,9 +77,18 @@ export async function createServices(
     pubsub: openPubSub(config, log),
     mailer: createMailer({ config, db, clock, log, jobs }),
     async transaction(fn) {
-      const result = await db.kysely.transaction().execute(fn);
+      let committed: Transaction<Database> | undefined;
+      const result = await db.kysely.transaction().execute((trx) => {
+        committed = trx;
+        return fn(trx);
+      });
       jobs.wake();
+      notifyCommitted(commitListeners, committed!, log);
       return result;
+    },
+    onCommit(listener) {
+      commitListeners.add(listener);
+      return () => commitListeners.delete(listener);
     },
     metrics: new MetricsRegistry(),
     onClose(hook) {

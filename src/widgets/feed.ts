@@ -29,6 +29,12 @@ import { safeImageUrl } from './view/urls.js';
 export const FEED_CACHE_MAX_ENTRIES = 1_000;
 /** Builds kept per widget besides the newest, so a reconnecting stream can get a diff. */
 export const FEED_HISTORY = 8;
+/**
+ * How long a feed the database confirmed current is served without asking again. Changes
+ * this process commits, or hears of over pub/sub, show on the next request; this bounds
+ * the rest (another process without Redis, a lost message, a CLI import): C19's bound.
+ */
+export const FEED_RECHECK_MS = 1_000;
 
 /** A response body as bytes (encoded once, not per request) with its strong ETag. */
 export interface SerializedPage {
@@ -69,6 +75,7 @@ export interface BuiltFeed {
 
 export interface PublicFeedsOptions {
   maxEntries?: number;
+  recheckMs?: number;
   nowMs?: () => number;
   /** Our public base URL (read late: a server on port 0 learns it after listening). */
   publicUrl?: () => string;
@@ -84,23 +91,28 @@ interface CacheEntry {
   latest: BuiltFeed;
   /** Older builds, oldest first, at most FEED_HISTORY. */
   history: BuiltFeed[];
+  /** When the database last said `latest` is current; -Infinity once a change is heard of. */
+  checkedAtMs: number;
 }
 
 /**
- * The public feed, built once per (widget, content version). Every request reads the
- * widget row with its workspace's content version in one query; the testimonials are
- * queried again only when that version moved. The version lives in the database and is
- * bumped in the same transaction as any change, so several processes each keeping their
- * own cache never serve a feed older than the last commit (C19: a delete is gone from the
- * very next request everywhere).
+ * The public feed, built once per (widget, content version). The version lives in the
+ * database and is bumped in the same transaction as any change. A request that finds a
+ * build confirmed within FEED_RECHECK_MS, with no change to its workspace heard of since,
+ * is served from memory; otherwise it reads the widget row with the version in one query,
+ * and the testimonials are queried again only when that version moved. Changes are heard
+ * of through invalidate(): from this process's commits, and from others' over pub/sub.
  */
 export class PublicFeeds {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly building = new Map<string, Promise<BuiltFeed>>();
   private readonly widgets: FeedWidgetLookup;
   private readonly maxEntries: number;
+  private readonly recheckMs: number;
   private readonly nowMs: () => number;
   private readonly publicUrl: () => string;
+  /** Counts invalidate() calls: a read that overlapped one may predate that change. */
+  private changesHeard = 0;
 
   constructor(
     private readonly executor: Executor,
@@ -108,21 +120,39 @@ export class PublicFeeds {
   ) {
     this.widgets = new FeedWidgetLookup(executor);
     this.maxEntries = options.maxEntries ?? FEED_CACHE_MAX_ENTRIES;
+    this.recheckMs = options.recheckMs ?? FEED_RECHECK_MS;
     this.nowMs = options.nowMs ?? Date.now;
     this.publicUrl = options.publicUrl ?? (() => 'http://127.0.0.1');
   }
 
   async load(widgetId: string): Promise<BuiltFeed> {
+    const nowMs = this.nowMs();
+    const entry = this.cache.get(widgetId);
+    if (entry && this.isCurrent(entry, nowMs)) return entry.latest;
+
+    const heard = this.changesHeard;
     const widget = await this.widgets.find(widgetId);
     if (!widget) {
       this.cache.delete(widgetId);
       throw notFound('widget');
     }
     const cached = this.cache.get(widgetId)?.latest;
-    if (cached?.contentVersion === widget.contentVersion && this.nowMs() < cached.validUntilMs) {
-      return cached;
+    const unchanged =
+      cached?.contentVersion === widget.contentVersion && nowMs < cached.validUntilMs;
+    const feed = unchanged ? cached : await this.rebuild(widget);
+    this.confirm(feed, this.changesHeard === heard ? nowMs : -Infinity);
+    return feed;
+  }
+
+  /**
+   * Something in this workspace changed (committed): its widgets' next requests read the
+   * version again. Synchronous, so the request after a commit in this process is current.
+   */
+  invalidate(workspaceId: string): void {
+    this.changesHeard += 1;
+    for (const entry of this.cache.values()) {
+      if (entry.latest.workspaceId === workspaceId) entry.checkedAtMs = -Infinity;
     }
-    return this.rebuild(widget);
   }
 
   /** An earlier build of this version, if this process still has it. */
@@ -196,6 +226,16 @@ export class PublicFeeds {
     };
   }
 
+  private isCurrent(entry: CacheEntry, nowMs: number): boolean {
+    return nowMs - entry.checkedAtMs < this.recheckMs && nowMs < entry.latest.validUntilMs;
+  }
+
+  /** Marks `feed` as confirmed at `checkedAtMs`, if it is still the newest build kept. */
+  private confirm(feed: BuiltFeed, checkedAtMs: number): void {
+    const entry = this.cache.get(feed.widgetId);
+    if (entry?.latest === feed) entry.checkedAtMs = checkedAtMs;
+  }
+
   private remember(feed: BuiltFeed): void {
     const entry = this.cache.get(feed.widgetId);
     // A slower rebuild of an older version must not replace a newer one.
@@ -205,6 +245,7 @@ export class PublicFeeds {
     this.cache.set(feed.widgetId, {
       latest: feed,
       history: history.filter((old) => old.contentVersion !== feed.contentVersion),
+      checkedAtMs: -Infinity,
     });
     while (this.cache.size > this.maxEntries) {
       const oldest = this.cache.keys().next().value as string;

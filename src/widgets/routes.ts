@@ -8,6 +8,7 @@ import { getWidgetBranding, updateWidgetBranding } from './branding.js';
 import { demoRoutes } from './demo-page.js';
 import { embedScriptRoutes } from './embed-script.js';
 import { PublicFeeds } from './feed.js';
+import { invalidateFeedsOnChange, type FeedInvalidation } from './feed-invalidation.js';
 import { pageRoutes } from './page-routes.js';
 import { publicFeedRoutes } from './public-routes.js';
 import {
@@ -30,10 +31,16 @@ const security = [{ apiKey: [] }];
 const One = Type.Ref(WidgetSchema);
 
 const streamsByServices = new WeakMap<Services, FeedStreams>();
+const invalidationByServices = new WeakMap<Services, FeedInvalidation>();
 
 /** The live streams of a running app, for operators' checks and tests. */
 export function liveStreamsOf(services: Services): FeedStreams | undefined {
   return streamsByServices.get(services);
+}
+
+/** How a running app's feed cache hears of changes (tests await `listening`). */
+export function feedInvalidationOf(services: Services): FeedInvalidation | undefined {
+  return invalidationByServices.get(services);
 }
 
 /**
@@ -50,6 +57,9 @@ export async function widgetRoutes(app: App, deps: RouteDeps) {
     nowMs: () => services.clock.nowMs(),
     publicUrl: () => services.config.publicUrl,
   });
+  const invalidation = invalidateFeedsOnChange(services, feeds);
+  invalidationByServices.set(services, invalidation);
+  app.addHook('onClose', async () => invalidation.stop());
   const streams = new FeedStreams(feeds, services.db.kysely, services.pubsub, services.log);
   streamsByServices.set(services, streams);
   const assets = readWidgetAssets(WIDGET_ASSETS_DIR, services.log);

@@ -209,6 +209,8 @@ export class FeedStreams {
         const version = Number(row.content_version);
         if (version <= (this.versions.get(row.id) ?? -1)) continue;
         this.versions.set(row.id, version);
+        // The feed cache may not have heard of this change yet (another process, no Redis).
+        this.feeds.invalidate(row.id);
         await this.refreshWorkspace(row.id);
       }
     }
