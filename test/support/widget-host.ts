@@ -34,6 +34,8 @@ export const HOSTILE = {
 export const LONG_URL = `https://example.com/${'a1b2c3d4e5'.repeat(16)}?q=1`;
 export const LONG_WORD = 'Donaudampfschifffahrtsgesellschaftskapitänsmützenhersteller';
 export const CUT_TEXT = `${'Reliable and friendly support every single time. '.repeat(5)}👩🏽‍💻🇧🇷é ${'More praise follows here. '.repeat(4)}`;
+/** What a host may put inside the placeholder: shown only if the widget gives up. */
+const FALLBACK_LINK = '<a id="fallback" href="https://example.com/reviews">Our reviews</a>';
 /** The only console lines allowed: the browser's own, for a request that failed. */
 export const BROWSER_NETWORK_LINE = /^Failed to load resource/;
 
@@ -44,6 +46,7 @@ const HOSTILE_CSS = `
 p, li, ul, span, a, button, section, footer, time, dialog, aside, strong, img { display: none !important; }
 .st, .st-card, .st-text, .st-grid, .st-slider, .st-badge, .st-popup { display: none !important; }
 div { border: 3px dashed red; font-size: 40px; }
+a#fallback { display: block !important; }
 `;
 
 /** Builds the bundle when it is missing or older than its sources (`npm test` builds first). */
@@ -78,6 +81,8 @@ interface HostOptions {
   dir?: string;
   /** Script and feed through the host's own origin (a proxy under /st/). */
   proxied?: boolean;
+  /** A link of the host's inside the placeholder, for when the widget gives up. */
+  fallback?: boolean;
 }
 
 /** Registers the suite's hooks (start, close pages after each test, stop) and returns its tools. */
@@ -126,8 +131,9 @@ export function useWidgetHost() {
   }
 
   /** The embed code the API gives, pointed at `base`, its placeholder with the id `w`. */
-  function placeholder(id: string, kind: string, base: string): string {
-    const div = placeholderHtml(id, kind as WidgetKind).replace('<div ', '<div id="w" ');
+  function placeholder(id: string, kind: string, base: string, fallback = false): string {
+    let div = placeholderHtml(id, kind as WidgetKind).replace('<div ', '<div id="w" ');
+    if (fallback) div = div.replace(/<\/div>$/, `${FALLBACK_LINK}</div>`);
     return `${div}<script src="${base}/embed.js" async></script>`;
   }
 
@@ -179,12 +185,13 @@ export function useWidgetHost() {
       lang: url.searchParams.get('lang') ?? undefined,
       dir: url.searchParams.get('dir') ?? undefined,
       proxied: url.searchParams.has('proxied'),
+      fallback: url.searchParams.has('fallback'),
     };
     const id = url.searchParams.get('w') ?? '';
     const kind = url.searchParams.get('kind') ?? 'grid';
     let body = '';
     if (url.pathname === '/page') {
-      body = placeholder(id, kind, options.proxied ? `${hostOrigin}/st` : st);
+      body = placeholder(id, kind, options.proxied ? `${hostOrigin}/st` : st, options.fallback);
     } else if (url.pathname === '/static') {
       body = await (await fetch(`${st}/public/v1/widgets/${id}?format=html`)).text();
     } else if (url.pathname === '/frame') {
@@ -331,6 +338,19 @@ export function useWidgetHost() {
       selector,
     );
 
+  /** The placeholder's height, its shadow root's children, and which of its own nodes show. */
+  const placeholderState = (page: Page) =>
+    page.evaluate(() => {
+      const placeholder = document.querySelector('#w')!;
+      return {
+        height: placeholder.clientHeight,
+        shadow: Array.from(placeholder.shadowRoot?.children ?? [], (c) => c.localName).join(),
+        shown: Array.from(placeholder.children)
+          .filter((child) => child.getClientRects().length > 0)
+          .map((child) => child.id),
+      };
+    });
+
   const layoutShift = (page: Page) =>
     page.evaluate(
       () => (window as unknown as { layoutShift: { total: number } }).layoutShift.total,
@@ -468,6 +488,7 @@ export function useWidgetHost() {
     waitForOpenStreams,
     shownNames,
     texts,
+    placeholderState,
     layoutShift,
     expectQuiet,
     axeViolations,
