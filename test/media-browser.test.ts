@@ -35,7 +35,7 @@ describe.skipIf(!chromiumAvailable('the photo browser test'))(
           authorization: `Bearer ${h.server.bootstrap.apiKey}`,
           'content-type': 'image/png',
         },
-        body: PHOTO,
+        body: new Uint8Array(PHOTO),
       });
       expect(res.status).toBe(200);
       return `${h.st}${((await res.json()) as { author_avatar_url: string }).author_avatar_url}`;
