@@ -93,7 +93,7 @@ export async function createHttpApp(services: Services, options: HttpAppOptions)
       registry.push({ method, url: route.url, scope: requiredScope(route.onRequest) });
     }
   });
-  await installCors(app);
+  installCors(app);
   installErrorHandling(app);
   installRateLimits(app, services);
   installIdempotency(app, services);

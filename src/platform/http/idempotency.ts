@@ -59,67 +59,91 @@ function sendReplay(
   return reply.code(response.statusCode).header(REPLAYED_HEADER, 'true').send(response.body);
 }
 
+/** Takes the claim for this request's key; true when the reply was sent here (a replay). */
+async function claimKey(
+  store: IdempotencyStore,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<boolean> {
+  const key = readKey(request);
+  if (key === undefined) return false;
+
+  const slot = { credentialId: request.principal!.keyId, key };
+  const claim = await store.claim(slot, fingerprintOf(request));
+  if (claim.kind === 'started') {
+    request.idempotencySlot = slot;
+    return false;
+  }
+  if (claim.kind === 'replay') {
+    sendReplay(reply, claim.response);
+    return true;
+  }
+  if (claim.kind === 'mismatch') {
+    throw new AppError(
+      'idempotency_key_reused',
+      'This Idempotency-Key was used for a different request; use a new key for a new request.',
+    );
+  }
+  reply.header('retry-after', '1');
+  throw new AppError(
+    'idempotency_key_in_use',
+    'The first request with this Idempotency-Key is still in progress; retry shortly.',
+  );
+}
+
+/** Keeps the response the claim was taken for, or releases the key after a 5xx. */
+async function completeKey(
+  store: IdempotencyStore,
+  slot: IdempotencySlot,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+): Promise<void> {
+  const body =
+    typeof payload === 'string'
+      ? payload
+      : Buffer.isBuffer(payload)
+        ? payload.toString('utf8')
+        : undefined;
+  try {
+    if (reply.statusCode >= 500 || body === undefined || body.length > MAX_STORED_BODY_CHARS) {
+      await store.release(slot);
+    } else {
+      const contentType = reply.getHeader('content-type');
+      await store.complete(slot, {
+        statusCode: reply.statusCode,
+        contentType: typeof contentType === 'string' ? contentType : null,
+        body,
+      });
+    }
+  } catch (error) {
+    request.log.error({ err: error }, 'idempotent response not stored');
+  }
+}
+
 /**
  * `Idempotency-Key` on every authenticated POST under /v1, scoped to the credential:
  * the first response (status and body) is kept for 24 hours and replayed for the same
  * key and request; the same key with another request is a 422; while the first is still
  * running a duplicate gets 409. The claim is taken after validation (preHandler), so a
  * request refused as invalid leaves the key unused, and a 5xx releases it for a retry.
+ * The hooks are callback-style: every other request passes each at the cost of one test.
  */
 export function installIdempotency(app: App, services: Pick<Services, 'db' | 'clock' | 'secrets'>) {
   const store = new IdempotencyStore(services.db, services.clock, services.secrets);
   app.decorateRequest('idempotencySlot', null);
 
-  app.addHook('preHandler', async (request, reply) => {
-    if (!appliesTo(request)) return;
-    const key = readKey(request);
-    if (key === undefined) return;
-
-    const slot = { credentialId: request.principal!.keyId, key };
-    const claim = await store.claim(slot, fingerprintOf(request));
-    if (claim.kind === 'started') {
-      request.idempotencySlot = slot;
-      return;
-    }
-    if (claim.kind === 'replay') return sendReplay(reply, claim.response);
-    if (claim.kind === 'mismatch') {
-      throw new AppError(
-        'idempotency_key_reused',
-        'This Idempotency-Key was used for a different request; use a new key for a new request.',
-      );
-    }
-    reply.header('retry-after', '1');
-    throw new AppError(
-      'idempotency_key_in_use',
-      'The first request with this Idempotency-Key is still in progress; retry shortly.',
-    );
+  app.addHook('preHandler', (request, reply, done) => {
+    if (!appliesTo(request)) return done();
+    claimKey(store, request, reply).then((replied) => {
+      if (!replied) done();
+    }, done);
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const slot = request.idempotencySlot;
-    if (!slot) return payload;
+    if (!slot) return done(null, payload);
     request.idempotencySlot = null;
-
-    const body =
-      typeof payload === 'string'
-        ? payload
-        : Buffer.isBuffer(payload)
-          ? payload.toString('utf8')
-          : undefined;
-    try {
-      if (reply.statusCode >= 500 || body === undefined || body.length > MAX_STORED_BODY_CHARS) {
-        await store.release(slot);
-      } else {
-        const contentType = reply.getHeader('content-type');
-        await store.complete(slot, {
-          statusCode: reply.statusCode,
-          contentType: typeof contentType === 'string' ? contentType : null,
-          body,
-        });
-      }
-    } catch (error) {
-      request.log.error({ err: error }, 'idempotent response not stored');
-    }
-    return payload;
+    completeKey(store, slot, request, reply, payload).then(() => done(null, payload), done);
   });
 }
