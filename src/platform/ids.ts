@@ -38,11 +38,24 @@ const TIME_CHARS = 10; // 48-bit millisecond timestamp
 const RANDOM_CHARS = 16; // 80 random bits
 
 let lastMs = -1;
+let lastTime = '';
 let lastRandom: number[] = [];
 
+// Random bytes fetched in blocks: one call into the CSPRNG per 256 ids, not per id (every
+// request mints one, so this is on the hot path). Each byte is used once.
+const POOL_BYTES = RANDOM_CHARS * 256;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
 function randomDigits(): number[] {
-  const bytes = randomBytes(RANDOM_CHARS);
-  return Array.from(bytes, (b) => b & 31);
+  if (poolOffset + RANDOM_CHARS > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  const digits = new Array<number>(RANDOM_CHARS);
+  for (let i = 0; i < RANDOM_CHARS; i++) digits[i] = pool[poolOffset + i]! & 31;
+  poolOffset += RANDOM_CHARS;
+  return digits;
 }
 
 /** Adds one to the base-32 digit string so ids minted in the same millisecond still sort. */
@@ -79,10 +92,12 @@ export function newId(kind: IdKind, nowMs: number = Date.now()): string {
     lastRandom = increment(lastRandom);
   } else {
     lastMs = nowMs;
+    lastTime = encodeTime(nowMs);
     lastRandom = randomDigits();
   }
-  const random = lastRandom.map((d) => ALPHABET[d]).join('');
-  return `${ID_PREFIXES[kind]}_${encodeTime(nowMs)}${random}`;
+  let random = '';
+  for (const digit of lastRandom) random += ALPHABET[digit];
+  return `${ID_PREFIXES[kind]}_${lastTime}${random}`;
 }
 
 const ID_BODY = /^[0-9a-hjkmnp-tv-z]{26}$/;
