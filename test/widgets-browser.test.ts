@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WIDGET_KINDS } from '../src/widgets/schema.js';
-import { SPACER_TIMEOUT_S } from '../src/widgets/view/reserve.js';
+import { RESERVE_PX, SPACER_TIMEOUT_S } from '../src/widgets/view/reserve.js';
 import { FEED_TIMEOUT_MS } from '../web/widget/feed.js';
 import { chromiumAvailable } from './support/browser.js';
-import { BROWSER_NETWORK_LINE, HOSTILE, useWidgetHost } from './support/widget-host.js';
+import { BROWSER_NETWORK_LINE, CUT_TEXT, HOSTILE, useWidgetHost } from './support/widget-host.js';
 
 /*
  * Every layout in Debian's Chromium, embedded in a host page of another origin that sets
@@ -14,6 +14,8 @@ import { BROWSER_NETWORK_LINE, HOSTILE, useWidgetHost } from './support/widget-h
  * (C10), the server-rendered HTML reads without JavaScript, the page is never held up,
  * and a server that is down costs nothing. Interaction: widgets-interaction-browser.
  */
+
+const WALL_KINDS = ['grid', 'masonry', 'list'] as const;
 
 /** Any fixed instant: the page's clock starts there, paused. */
 const FAKE_START_MS = Date.UTC(2024, 2, 11, 9);
@@ -101,6 +103,59 @@ describe.skipIf(!chromiumAvailable('the widget browser tests'))(
         expectQuiet(watched);
       },
     );
+
+    describe('a wall with fewer testimonials than fill its reserve', () => {
+      const sized: Record<string, string> = {};
+      beforeAll(async () => {
+        for (const count of [1, 2, 3]) {
+          for (let i = 0; i < count; i++) {
+            await testimonial({ tags: [`few-${count}`], text: CUT_TEXT, rating: 5 });
+          }
+          for (const kind of WALL_KINDS) {
+            const name = `${kind} of ${count}`;
+            sized[name] = (
+              await api('POST', '/v1/widgets', { name, kind, settings: { tags: [`few-${count}`] } })
+            ).id;
+          }
+        }
+      });
+
+      // The main widgets show 9, more than fit: the full wall, clipped behind "show more".
+      it.each(WALL_KINDS.flatMap((kind) => [1, 2, 3, 9].map((count) => [kind, count] as const)))(
+        '%s of %i: keeps the reserved height, so the footer never moves (CLS 0)',
+        async (kind, count) => {
+          const watched = await open(
+            pageUrl(kind, { w: sized[`${kind} of ${count}`] ?? h.widgets[kind] }),
+            // Tall enough that the footer is in view, where a shift would be counted.
+            (page) => page.setViewportSize({ width: 1280, height: 1000 }),
+          );
+          await settled(watched.page);
+          const shown = await watched.page.evaluate(() => ({
+            cards: document.querySelector('#w')!.shadowRoot!.querySelectorAll('.st-card').length,
+            height: document.querySelector('#w')!.clientHeight,
+          }));
+          expect(shown).toEqual({ cards: count, height: RESERVE_PX[kind] });
+          expect(await layoutShift(watched.page)).toBe(0);
+          expectQuiet(watched);
+        },
+      );
+
+      it.each([1, 9])(
+        'grid of %i under a reserve of the host (300 px): clipped or padded to it (CLS 0)',
+        async (count) => {
+          const id = sized[`grid of ${count}`] ?? h.widgets.grid;
+          const watched = await open(pageUrl('grid', { w: id, reserve: '300' }), (page) =>
+            page.setViewportSize({ width: 1280, height: 1000 }),
+          );
+          await settled(watched.page);
+          expect(
+            await watched.page.evaluate(() => document.querySelector('#w')!.clientHeight),
+          ).toBe(300);
+          expect(await layoutShift(watched.page)).toBe(0);
+          expectQuiet(watched);
+        },
+      );
+    });
 
     it.each(WIDGET_KINDS)('%s: no axe-core violations', async (kind) => {
       expect(await axeViolations(pageUrl(kind, { csp: '0' }))).toEqual([]);
@@ -340,10 +395,10 @@ describe.skipIf(!chromiumAvailable('the widget browser tests'))(
     });
 
     it('folds the spacer by itself when the script fails to load: held until 8 s after load, then nothing', async () => {
-      const watched = await open(pageUrl('grid'), (page) =>
+      const watched = await open(pageUrl('grid'), async (page) => {
         // No loader ever runs: only the markup's own SMIL spacer is left to give up.
-        page.route('**/embed.js', (route) => route.abort('connectionrefused')),
-      );
+        await page.route('**/embed.js', (route) => route.abort('connectionrefused'));
+      });
       // Chromium starts the timeline of parsed SVG at the load event (open waits for it), and
       // no fake clock moves it: pause it and set it.
       const at = (seconds: number) =>

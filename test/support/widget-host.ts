@@ -83,6 +83,8 @@ interface HostOptions {
   proxied?: boolean;
   /** A link of the host's inside the placeholder, for when the widget gives up. */
   fallback?: boolean;
+  /** The host's own reserved height in px, from its stylesheet, in place of the spacer. */
+  reserve?: number;
 }
 
 /** Registers the suite's hooks (start, close pages after each test, stop) and returns its tools. */
@@ -131,9 +133,10 @@ export function useWidgetHost() {
   }
 
   /** The embed code the API gives, pointed at `base`, its placeholder with the id `w`. */
-  function placeholder(id: string, kind: string, base: string, fallback = false): string {
+  function placeholder(id: string, kind: string, base: string, options: HostOptions): string {
     let div = placeholderHtml(id, kind as WidgetKind).replace('<div ', '<div id="w" ');
-    if (fallback) div = div.replace(/<\/div>$/, `${FALLBACK_LINK}</div>`);
+    if (options.reserve) div = div.replace(/<svg.*<\/svg>/, '');
+    if (options.fallback) div = div.replace(/<\/div>$/, `${FALLBACK_LINK}</div>`);
     return `${div}<script src="${base}/embed.js" async></script>`;
   }
 
@@ -141,7 +144,7 @@ export function useWidgetHost() {
     return `<!doctype html>
 <html lang="${options.lang ?? 'en'}"${options.dir ? ` dir="${options.dir}"` : ''}><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Customer site</title><link rel="stylesheet" href="/hostile.css"></head>
+<title>Customer site</title><link rel="stylesheet" href="/hostile.css">${options.reserve ? `<link rel="stylesheet" href="/reserve.css?px=${options.reserve}">` : ''}</head>
 <body><main><h1>Customer site</h1><div id="before">Our own content.</div>${body}<div id="after">Footer text</div></main></body></html>`;
   }
 
@@ -180,18 +183,23 @@ export function useWidgetHost() {
       response.writeHead(200, { 'content-type': 'text/css' });
       return response.end(HOSTILE_CSS);
     }
+    if (url.pathname === '/reserve.css') {
+      response.writeHead(200, { 'content-type': 'text/css' });
+      return response.end(`#w { --showtrust-reserve: ${Number(url.searchParams.get('px'))}px; }`);
+    }
     const options: HostOptions = {
       csp: url.searchParams.get('csp') !== '0',
       lang: url.searchParams.get('lang') ?? undefined,
       dir: url.searchParams.get('dir') ?? undefined,
       proxied: url.searchParams.has('proxied'),
       fallback: url.searchParams.has('fallback'),
+      reserve: Number(url.searchParams.get('reserve')) || undefined,
     };
     const id = url.searchParams.get('w') ?? '';
     const kind = url.searchParams.get('kind') ?? 'grid';
     let body = '';
     if (url.pathname === '/page') {
-      body = placeholder(id, kind, options.proxied ? `${hostOrigin}/st` : st, options.fallback);
+      body = placeholder(id, kind, options.proxied ? `${hostOrigin}/st` : st, options);
     } else if (url.pathname === '/static') {
       body = await (await fetch(`${st}/public/v1/widgets/${id}?format=html`)).text();
     } else if (url.pathname === '/frame') {

@@ -4,8 +4,15 @@ import { foot, widgetRoot } from './frame.js';
 import { h, type VNode } from './node.js';
 import type { WidgetView } from './view-model.js';
 
-/** Grid, masonry and list show what fits the reserved height; "show more" opens the rest. */
+/**
+ * Grid, masonry and list show what fits the reserved height; "show more" opens the rest.
+ * A live wall with fewer cards than fill it still holds the whole reserve (the space under
+ * its cards stays empty): the embed code is pasted once and the host's font and width
+ * decide a card's height, so no reservation made before the data could match a short wall,
+ * and giving the difference back would move the page below.
+ */
 export const WALL_CSS =
+  '.st:not(.st-static){min-height:var(--showtrust-reserve,var(--st-h))}' +
   '.st-clip{max-height:calc(var(--showtrust-reserve,var(--st-h)) - 64px);overflow:hidden}' +
   '.st-clipped{-webkit-mask-image:linear-gradient(#000 calc(100% - 4rem),transparent);' +
   'mask-image:linear-gradient(#000 calc(100% - 4rem),transparent)}' +
