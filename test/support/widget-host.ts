@@ -83,7 +83,7 @@ interface HostOptions {
   proxied?: boolean;
   /** A link of the host's inside the placeholder, for when the widget gives up. */
   fallback?: boolean;
-  /** The host's own reserved height in px, from its stylesheet, in place of the spacer. */
+  /** The host's own reserved height in px, from its stylesheet, the spacer set to match. */
   reserve?: number;
 }
 
@@ -135,7 +135,7 @@ export function useWidgetHost() {
   /** The embed code the API gives, pointed at `base`, its placeholder with the id `w`. */
   function placeholder(id: string, kind: string, base: string, options: HostOptions): string {
     let div = placeholderHtml(id, kind as WidgetKind).replace('<div ', '<div id="w" ');
-    if (options.reserve) div = div.replace(/<svg.*<\/svg>/, '');
+    if (options.reserve) div = div.replace(/ height="\d+"/, ` height="${options.reserve}"`);
     if (options.fallback) div = div.replace(/<\/div>$/, `${FALLBACK_LINK}</div>`);
     return `${div}<script src="${base}/embed.js" async></script>`;
   }

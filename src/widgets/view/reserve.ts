@@ -7,7 +7,7 @@ import type { WidgetKind } from '../schema.js';
  * paint moves nothing; the loader's reserved box and the rendered layout have the same
  * height. Wall layouts show what fits and offer "show more", and hold the height when
  * fewer cards than fill it are shown; the slider and the single card clamp their text; the popup floats over the page and takes no space. A host can
- * set its own with the `--showtrust-reserve` custom property (and drop the spacer).
+ * set its own with the `--showtrust-reserve` custom property (and the same spacer height).
  */
 export const RESERVE_PX: Readonly<Record<WidgetKind, number>> = {
   grid: 576,
