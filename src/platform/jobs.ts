@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db, Executor } from './db/database.js';
-import type { Database, JobTable } from './db/schema.js';
+import type { JobTable } from './db/schema.js';
 import { newId } from './ids.js';
+import { claimJobs, renewLease } from './job-claim.js';
 import type { Logger } from './logger.js';
 import type { Clock } from './time.js';
 
@@ -19,8 +20,6 @@ export interface JobRetry {
  */
 export interface JobSettled {
   settled: true;
-  /** Jobs the handler claimed with claimSuccessorsIn in that same transaction. */
-  successors?: Job[];
 }
 
 export type JobHandler = (payload: unknown, job: Job) => Promise<JobRetry | JobSettled | void>;
@@ -38,8 +37,8 @@ export interface JobQueueOptions {
 
 /**
  * Jobs that share a key (a webhook endpoint's id) run at most `limit` at a time across
- * every worker and process; the claim skips a group at its limit, so jobs of other
- * groups are never stuck behind it.
+ * every worker and process: one worker holds a group at a time (see job-claim.ts), and a
+ * group at its limit never keeps other groups' jobs waiting.
  */
 export interface JobGroup {
   key: string;
@@ -47,8 +46,6 @@ export interface JobGroup {
 }
 
 const GENERIC_RETRY_BASE_MS = 1_000;
-/** The loop's own claim in progress, as a reservation beside handlers' successor claims. */
-const LOOP_CLAIM = 'loop';
 const GENERIC_RETRY_MAX_MS = 10 * 60_000;
 const DEFAULT_MAX_ATTEMPTS = 10;
 
@@ -114,38 +111,27 @@ export async function rescheduleJobIn(
   return { settled: true };
 }
 
-/**
- * Live running jobs per group (an expired lease frees its slot). Uncorrelated, so the
- * database computes it once per claim, however long the queue behind a full group is.
- */
-function runningByGroup(eb: ExpressionBuilder<Database, 'jobs'>, nowIso: string) {
-  return eb
-    .selectFrom('jobs as r')
-    .select((s) => [
-      'r.group_key',
-      s.fn.countAll<number>().as('running'),
-      s.fn.max('r.group_limit').as('group_limit'),
-    ])
-    .where('r.status', '=', 'running')
-    .where('r.locked_until', '>=', nowIso)
-    .where('r.group_key', 'is not', null)
-    .groupBy('r.group_key');
-}
+/** Claimed jobs a worker holds (running or ready) per slot of its concurrency. */
+const HELD_PER_SLOT = 4;
 
 /**
- * The durable job table worker. Claims are one atomic UPDATE: SQLite has a single
- * writer, PostgreSQL skips rows another server has locked, so no job runs twice at once.
+ * The durable job table worker. A claim takes a batch of due jobs for this worker (see
+ * job-claim.ts); the worker runs up to `concurrency` at once, at most a group's limit of
+ * one group, and keeps the rest ready in claim order. It claims again when new work is
+ * announced (wake), when the poll interval passes, or when what it holds runs low.
  */
 export class JobQueue {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly workerId = `wrk_${randomBytes(6).toString('hex')}`;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Slots promised to claims in progress or to claimed jobs not started yet, by claimer. */
-  private readonly reserved = new Map<string, number>();
+  /** Claimed and not started, oldest first. */
+  private ready: Job[] = [];
+  private readonly runningInGroup = new Map<string, number>();
   private running = false;
+  private stopping = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
-  private wakeRequested = false;
+  private claimWanted = false;
 
   constructor(
     private readonly db: Db,
@@ -161,103 +147,120 @@ export class JobQueue {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.loop = this.runLoop();
   }
 
   /** Tells the loop new work may be due now, instead of waiting for the next poll. */
   wake(): void {
-    this.wakeRequested = true;
+    this.claimWanted = true;
     this.wakeUp?.();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     this.wake();
     await this.loop;
     const deadline = new Promise<void>((resolve) => {
       setTimeout(resolve, this.options.drainTimeoutMs ?? 10_000).unref();
     });
     await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    await this.releaseReady();
   }
 
   /** Claims and runs every due job once; tests call this to step the queue. */
   async runDue(): Promise<number> {
     let total = 0;
     for (;;) {
-      const jobs = await this.claim(this.options.concurrency);
-      if (jobs.length === 0) return total;
-      total += jobs.length;
-      await Promise.all(jobs.map((job) => this.execute(job)));
+      const claimed = await this.claim();
+      total += claimed;
+      this.startReady();
+      if (claimed === 0 && this.inFlight.size === 0) return total;
+      while (this.inFlight.size > 0) await Promise.race(this.inFlight);
     }
   }
 
-  /**
-   * Claims, in the caller's transaction, the jobs that fill this worker's free slots once
-   * `job` ends, so a handler that commits its result claims its successors in the same
-   * commit instead of another one. The handler returns them in `{ settled: true,
-   * successors }` and the queue starts them. If that commit is lost the claims are too;
-   * if the handler fails after it, the successors' leases run out and they run again.
-   * Only while the worker loop runs (runDue steps claim for themselves), and only on
-   * SQLite, whose single writer keeps every claim in order: on PostgreSQL a claim inside
-   * a longer transaction could miss another's uncommitted claims and overrun a group's
-   * limit, so there the loop alone claims, one statement at a time.
-   */
-  async claimSuccessorsIn(executor: Executor, job: Job): Promise<Job[]> {
-    if (!this.running || this.db.dialect !== 'sqlite') return [];
-    this.reserved.delete(job.id); // a handler run again (its batch failed) claims afresh
-    const capacity = this.freeSlots() + 1;
-    if (capacity <= 0) return [];
-    // Held while the claim runs, so no other claim counts the same slots as free.
-    this.reserved.set(job.id, capacity);
-    const successors = await this.claim(capacity, executor);
-    this.reserved.set(job.id, successors.length);
-    return successors;
+  private held(): number {
+    return this.ready.length + this.inFlight.size;
   }
 
-  private freeSlots(): number {
-    let reserved = 0;
-    for (const count of this.reserved.values()) reserved += count;
-    return this.options.concurrency - this.inFlight.size - reserved;
+  /**
+   * Claims up to what this worker may hold. Jobs held ahead for busy groups may fill only
+   * half of it, so a backlog of one endpoint never keeps another's next job unclaimed.
+   */
+  private async claim(): Promise<number> {
+    const budget = this.options.concurrency * HELD_PER_SLOT;
+    const limit = budget - this.held();
+    if (limit <= 0) return 0;
+    const jobs = await claimJobs(this.db, {
+      workerId: this.workerId,
+      nowMs: this.clock.nowMs(),
+      leaseMs: this.options.leaseMs,
+      limit,
+      prefetchLimit: Math.max(0, budget / 2 - this.held()),
+    });
+    this.ready.push(...jobs);
+    return jobs.length;
   }
 
   private async runLoop(): Promise<void> {
     while (this.running) {
-      const capacity = this.freeSlots();
-      let claimed = 0;
-      if (capacity > 0) {
-        this.reserved.set(LOOP_CLAIM, capacity);
-        try {
-          const jobs = await this.claim(capacity);
-          claimed = jobs.length;
-          for (const job of jobs) this.track(this.execute(job));
-        } catch (error) {
-          this.log.error({ err: error }, 'job claim failed');
-        } finally {
-          this.reserved.delete(LOOP_CLAIM);
-        }
+      this.claimWanted = false;
+      try {
+        await this.claim();
+      } catch (error) {
+        this.log.error({ err: error }, 'job claim failed');
       }
-      if (claimed === 0 || this.inFlight.size >= this.options.concurrency) await this.idle();
+      this.startReady();
+      if (!this.claimWanted) await this.idle();
     }
   }
 
-  private track(work: Promise<void>): void {
+  /** Starts ready jobs in order while slots are free, skipping groups at their limit. */
+  private startReady(): void {
+    if (this.ready.length === 0 || this.stopping) return;
+    const waiting: Job[] = [];
+    for (const job of this.ready) {
+      if (this.inFlight.size >= this.options.concurrency || !this.groupHasRoom(job)) {
+        waiting.push(job);
+        continue;
+      }
+      this.track(job, this.execute(job));
+    }
+    this.ready = waiting;
+  }
+
+  private groupHasRoom(job: Job): boolean {
+    if (job.group_key === null) return true;
+    const limit = job.group_limit ?? Number.POSITIVE_INFINITY;
+    return (this.runningInGroup.get(job.group_key) ?? 0) < limit;
+  }
+
+  private track(job: Job, work: Promise<void>): void {
+    const key = job.group_key;
+    if (key !== null) this.runningInGroup.set(key, (this.runningInGroup.get(key) ?? 0) + 1);
     this.inFlight.add(work);
     void work.finally(() => {
       this.inFlight.delete(work);
-      this.wake();
+      if (key !== null) this.runningInGroup.set(key, this.runningInGroup.get(key)! - 1);
+      this.startReady();
+      if (this.runsLow(key)) this.wake();
     });
   }
 
+  /** Whether what this worker holds is about to run dry, for all jobs or for one group. */
+  private runsLow(groupKey: string | null): boolean {
+    if (this.ready.length < this.options.concurrency) return true;
+    if (groupKey === null) return false;
+    return !this.ready.some((job) => job.group_key === groupKey);
+  }
+
   private idle(): Promise<void> {
-    if (this.wakeRequested) {
-      this.wakeRequested = false;
-      return Promise.resolve();
-    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.wakeUp = undefined;
-        this.wakeRequested = false;
         resolve();
       };
       const timer = setTimeout(done, this.options.pollIntervalMs);
@@ -266,106 +269,42 @@ export class JobQueue {
     });
   }
 
-  /**
-   * One atomic UPDATE over a nested choice: the due jobs, oldest first, leaving out every
-   * group already at its limit (so a busy group cannot hide the others behind it), locked
-   * with SKIP LOCKED on PostgreSQL; then within that batch each group is cut to the
-   * slots it has left. Two claims racing on PostgreSQL can each see a group's old count,
-   * so there it may briefly run up to limit × processes.
-   */
-  private async claim(limit: number, executor: Executor = this.db.kysely): Promise<Job[]> {
-    const now = new Date(this.clock.nowMs()).toISOString();
-    const leaseUntil = new Date(this.clock.nowMs() + this.options.leaseMs).toISOString();
-    const postgres = this.db.dialect === 'postgres';
-
-    return executor
-      .updateTable('jobs')
-      .set((eb) => ({
-        status: 'running',
-        locked_by: this.workerId,
-        locked_until: leaseUntil,
-        attempts: eb('attempts', '+', 1),
-      }))
-      .where('id', 'in', (eb) => {
-        const full = eb
-          .selectFrom(runningByGroup(eb, now).as('g'))
-          .select('g.group_key')
-          .whereRef('g.running', '>=', 'g.group_limit');
-        const candidates = eb
-          .selectFrom('jobs as j')
-          .select(['j.id', 'j.run_at', 'j.group_key', 'j.group_limit'])
-          .where((w) =>
-            w.and([
-              w.or([
-                w.and([w('j.status', '=', 'queued'), w('j.run_at', '<=', now)]),
-                w.and([w('j.status', '=', 'running'), w('j.locked_until', '<', now)]),
-              ]),
-              w.or([w('j.group_limit', 'is', null), w('j.group_key', 'not in', full)]),
-            ]),
-          )
-          .orderBy('j.run_at')
-          .orderBy('j.id')
-          .limit(limit);
-        const locked = postgres ? candidates.forUpdate().skipLocked() : candidates;
-        const ranked = eb
-          .selectFrom(locked.as('c'))
-          .leftJoin(runningByGroup(eb, now).as('g'), 'g.group_key', 'c.group_key')
-          .select(['c.id', 'c.group_limit'])
-          .select((s) => [
-            s.fn.coalesce('g.running', sql<number>`0`).as('running'),
-            s.fn
-              .agg<number>('row_number')
-              .over((o) => o.partitionBy('c.group_key').orderBy('c.run_at').orderBy('c.id'))
-              .as('rank'),
-          ]);
-        return eb
-          .selectFrom(ranked.as('k'))
-          .select('k.id')
-          .where((w) =>
-            w.or([
-              w('k.group_limit', 'is', null),
-              w(
-                sql<number>`${w.ref('k.rank')} + ${w.ref('k.running')}`,
-                '<=',
-                w.ref('k.group_limit'),
-              ),
-            ]),
-          );
-      })
-      .returningAll()
-      .execute();
+  /** A job that waited in `ready` long enough to spend half its lease gets a fresh one. */
+  private async stillMine(job: Job): Promise<boolean> {
+    const nowMs = this.clock.nowMs();
+    const leftMs = Date.parse(job.locked_until ?? '') - nowMs;
+    if (leftMs >= this.options.leaseMs / 2) return true;
+    const lockedUntilMs = nowMs + this.options.leaseMs;
+    if (!(await renewLease(this.db.kysely, job, lockedUntilMs))) return false;
+    job.locked_until = new Date(lockedUntilMs).toISOString();
+    return true;
   }
 
   private async execute(job: Job): Promise<void> {
     const handler = this.handlers.get(job.kind);
     try {
+      if (!(await this.stillMine(job))) return;
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       const outcome = await handler(JSON.parse(job.payload), job);
-      if (outcome && 'settled' in outcome) {
-        for (const successor of outcome.successors ?? []) {
-          if (this.running) this.track(this.execute(successor));
-          else await this.release(successor);
-        }
-        return;
-      }
+      if (outcome && 'settled' in outcome) return;
       // A requested re-run is not a failure: the failure count starts again.
       if (outcome) await this.reschedule(job, outcome.retryAtMs, null, 0);
       else await this.finish(job);
     } catch (error) {
       await this.failed(job, error);
-    } finally {
-      this.reserved.delete(job.id);
     }
   }
 
-  /** Hands a claimed job back unstarted (the worker is stopping), as if never claimed. */
-  private async release(job: Job): Promise<void> {
-    await this.db.kysely
-      .updateTable('jobs')
-      .set({ status: 'queued', locked_by: null, locked_until: null, attempts: job.attempts - 1 })
-      .where('id', '=', job.id)
-      .where('locked_by', '=', this.workerId)
-      .execute();
+  /** Hands claimed jobs that never started back (the worker is stopping), as if never claimed. */
+  private async releaseReady(): Promise<void> {
+    for (const job of this.ready.splice(0)) {
+      await this.db.kysely
+        .updateTable('jobs')
+        .set({ status: 'queued', locked_by: null, locked_until: null, attempts: job.attempts - 1 })
+        .where('id', '=', job.id)
+        .where('locked_by', '=', this.workerId)
+        .execute();
+    }
   }
 
   private async finish(job: Job): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Services } from '../platform/context.js';
 import type { Executor } from '../platform/db/database.js';
+import { BatchLoader } from '../platform/batch-loader.js';
 import { newId } from '../platform/ids.js';
 import {
   enqueueJob,
@@ -184,9 +185,8 @@ function attemptRow(
 }
 
 /**
- * Stores the attempt, what it says about the endpoint, the job's next state and the
- * claims of the jobs to run next, in one transaction shared with other attempts that
- * finished at the same time. A lost race with another worker stores nothing.
+ * Stores the attempt, what it says about the endpoint and the job's next state, in one
+ * transaction shared with other attempts that finished at the same time. A lost race with another worker stores nothing.
  */
 async function recordOutcome(
   services: Services,
@@ -199,25 +199,29 @@ async function recordOutcome(
   const plan = planAfter(work, outcome, services.clock.nowMs(), options.jitter);
   const { retryAtMs } = plan;
 
-  // Undefined when another worker recorded this attempt first; else the jobs claimed to
-  // follow this one, in the same commit.
-  const successors = await options.batcher.run(async (trx) => {
+  // False when another worker recorded this attempt first.
+  const stored = await options.batcher.run(async (trx) => {
     const stored = await recordAttempt(trx, {
       status: plan.status,
       nextAttemptAt: retryAtMs === undefined ? null : new Date(retryAtMs).toISOString(),
       attempt: attemptRow(work, plan, startedAtMs, outcome),
     });
-    if (!stored) return undefined;
-    const attempt = { endpointId: work.endpoint_id, kind: work.kind, outcome };
+    if (!stored) return false;
+    const attempt = {
+      endpointId: work.endpoint_id,
+      kind: work.kind,
+      failingSince: work.failing_since,
+      outcome,
+    };
     await noteEndpointHealth(trx, services, { ...attempt, attemptAtMs: startedAtMs });
     if (retryAtMs === undefined) await finishJobIn(trx, job);
     else await rescheduleJobIn(trx, job, retryAtMs);
-    return services.jobs.claimSuccessorsIn(trx, job);
+    return true;
   });
-  if (!successors) return currentPlan(services, work.id);
+  if (!stored) return currentPlan(services, work.id);
 
   logOutcome(services, work, plan, outcome, options.metrics);
-  return { settled: true, successors };
+  return { settled: true };
 }
 
 /**
@@ -232,10 +236,18 @@ export function createDeliveryHandler(
   options: DeliveryHandlerOptions,
 ): JobHandler {
   const db = services.db.kysely;
-  const context = { ...options, batcher: new TransactionBatcher((fn) => services.transaction(fn)) };
+  // Attempts that start together read their deliveries in one query.
+  const works = new BatchLoader(async (ids: string[]) => {
+    const rows = await loadDeliveryWork(db, ids);
+    return new Map(rows.map((row) => [row.id, row]));
+  });
+  // Attempt records are at-least-once bookkeeping: a record lost with the machine's power
+  // only means the attempt is sent again, so their commits need not wait for a disk sync.
+  const batcher = new TransactionBatcher((fn) => services.db.relaxedTransaction(fn));
+  const context = { ...options, batcher };
   return async (payload, job) => {
     const { delivery_id } = payload as DeliverPayload;
-    const work = await loadDeliveryWork(db, delivery_id);
+    const work = await works.load(delivery_id);
     if (!work || work.status !== 'pending') return;
     if (work.enabled === 0) {
       await parkDelivery(db, work.id);

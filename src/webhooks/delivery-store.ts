@@ -26,8 +26,8 @@ export async function insertDeliveries(
   return inserted.map((row) => row.id);
 }
 
-/** Everything one attempt needs, read in one query. */
-export async function loadDeliveryWork(executor: Executor, deliveryId: string) {
+/** Everything the attempts at these deliveries need, read in one query. */
+export async function loadDeliveryWork(executor: Executor, deliveryIds: string[]) {
   return executor
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
@@ -45,16 +45,17 @@ export async function loadDeliveryWork(executor: Executor, deliveryId: string) {
       'e.secret_encrypted',
       'e.previous_secret_encrypted',
       'e.previous_secret_expires_at',
+      'e.failing_since',
       'ev.id as event_id',
       'ev.type as event_type',
       'ev.data as event_data',
       'ev.created_at as event_created_at',
     ])
-    .where('d.id', '=', deliveryId)
-    .executeTakeFirst();
+    .where('d.id', 'in', deliveryIds)
+    .execute();
 }
 
-export type DeliveryWork = NonNullable<Awaited<ReturnType<typeof loadDeliveryWork>>>;
+export type DeliveryWork = Awaited<ReturnType<typeof loadDeliveryWork>>[number];
 
 export async function findDeliveryRow(
   executor: Executor,

@@ -20,6 +20,8 @@ export type DisabledReason = 'manual' | 'gone' | 'failing';
 export interface AttemptForHealth {
   endpointId: string;
   kind: string;
+  /** The endpoint's failure streak start as read before the attempt; undefined if not read. */
+  failingSince?: string | null;
   outcome: AttemptOutcome;
   attemptAtMs: number;
 }
@@ -80,6 +82,9 @@ export async function noteEndpointHealth(
 ): Promise<void> {
   const { endpointId, outcome } = attempt;
   if (isSuccessStatus(outcome.statusCode)) {
+    // Most successes follow successes: nothing to end. A streak begun by an attempt that
+    // finished meanwhile is ended by the next success, which reads it.
+    if (attempt.failingSince === null) return;
     await trx
       .updateTable('webhook_endpoints')
       .set({ failing_since: null })

@@ -21,7 +21,49 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 export interface Db {
   readonly kysely: Kysely<Database>;
   readonly dialect: DialectName;
+  /**
+   * A transaction whose commit survives a crash of our process but may be lost if the
+   * machine loses power before the database syncs again (SQLite `synchronous=NORMAL` in
+   * WAL mode, PostgreSQL `synchronous_commit=off`). Only for bookkeeping that is safe to
+   * lose and redo, such as job claims and webhook attempt records: a lost record means an
+   * attempt is sent again, never that a testimonial or an event is lost. Every ordinary
+   * commit after it syncs it too.
+   */
+  relaxedTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * The same for statements that each commit on their own, on one held connection. On
+   * SQLite this is what a single write needs: no BEGIN … COMMIT window in which a second
+   * connection of the same process would wait for a lock only this thread can release.
+   */
+  relaxedStatements<T>(fn: (executor: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+type TransactionWork<T> = (trx: Transaction<Database>) => Promise<T>;
+
+/** The pragma is per connection: set on the held connection for fn's commits, then back. */
+function relaxedSqlite(kysely: Kysely<Database>) {
+  return <T>(fn: (conn: Kysely<Database>) => Promise<T>) =>
+    kysely.connection().execute(async (conn) => {
+      await sql`pragma synchronous = normal`.execute(conn);
+      try {
+        return await fn(conn);
+      } finally {
+        await sql`pragma synchronous = full`.execute(conn);
+      }
+    });
+}
+
+function relaxedPostgres(kysely: Kysely<Database>) {
+  return <T>(fn: (conn: Kysely<Database>) => Promise<T>) =>
+    kysely.connection().execute(async (conn) => {
+      await sql`set synchronous_commit = off`.execute(conn);
+      try {
+        return await fn(conn);
+      } finally {
+        await sql`reset synchronous_commit`.execute(conn);
+      }
+    });
 }
 
 export interface OpenDatabaseOptions {
@@ -95,7 +137,11 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
           options.onConnectionError ?? (() => {}),
         )
       : openSqlite(options.dataDir);
-  return { kysely, dialect, close: () => kysely.destroy() };
+  const relaxedStatements =
+    dialect === 'postgres' ? relaxedPostgres(kysely) : relaxedSqlite(kysely);
+  const relaxedTransaction = <T>(fn: TransactionWork<T>) =>
+    relaxedStatements((conn) => conn.transaction().execute(fn));
+  return { kysely, dialect, relaxedTransaction, relaxedStatements, close: () => kysely.destroy() };
 }
 
 const MIGRATION_FILE = /^(\d{4}-[a-z0-9-]+)\.(js|ts)$/;

@@ -1,0 +1,237 @@
+import { sql } from 'kysely';
+import type { Db, Executor } from './db/database.js';
+import type { Job } from './jobs.js';
+
+/**
+ * A worker that holds a group may claim this many of its jobs per slot of the group's
+ * limit: it runs `limit` at once and keeps the rest ready, so a busy endpoint's next
+ * attempt starts the moment one ends, without a claim in between.
+ */
+export const GROUP_PREFETCH_PER_SLOT = 8;
+
+/** Any 64-bit number no other feature uses: PostgreSQL claims take this lock in turn. */
+const CLAIM_LOCK_KEY = 7_411_392_001;
+
+export interface ClaimRequest {
+  workerId: string;
+  nowMs: number;
+  leaseMs: number;
+  /** Most jobs to claim in all. */
+  limit: number;
+  /** Most of those that may be held ahead, beyond their group's free slots. */
+  prefetchLimit: number;
+}
+
+interface Candidate {
+  id: string;
+  run_at: string;
+  group_key: string | null;
+}
+
+interface DueGroup {
+  group_key: string;
+  group_limit: number;
+  due_at: string;
+}
+
+/**
+ * Groups with queued work due now, oldest first: a loose index scan that steps from one
+ * group key to the next through `jobs_claim`, so its cost follows the number of groups,
+ * not the number of queued jobs behind them.
+ */
+async function dueGroups(executor: Executor, nowIso: string, limit: number): Promise<DueGroup[]> {
+  const { rows } = await sql<DueGroup>`
+    with recursive g(k) as (
+      select (select group_key from jobs where status = 'queued' and group_key is not null
+              order by group_key limit 1)
+      union all
+      select (select group_key from jobs where status = 'queued' and group_key > g.k
+              order by group_key limit 1)
+      from g where g.k is not null
+    )
+    select * from (
+      select g.k as group_key,
+        (select group_limit from jobs where status = 'queued' and group_key = g.k
+         order by run_at limit 1) as group_limit,
+        (select run_at from jobs where status = 'queued' and group_key = g.k
+         order by run_at limit 1) as due_at
+      from g where g.k is not null
+    ) d
+    where d.due_at <= ${nowIso}
+    order by d.due_at
+    limit ${limit}`.execute(executor);
+  return rows;
+}
+
+/** Live leases per group and worker: a group one worker holds is not claimed by another. */
+async function liveHolders(executor: Executor, groupKeys: string[], nowIso: string) {
+  const holders = new Map<string, Map<string, number>>();
+  if (groupKeys.length === 0) return holders;
+  const rows = await executor
+    .selectFrom('jobs')
+    .select((eb) => ['group_key', 'locked_by', eb.fn.countAll<number>().as('held')])
+    .where('group_key', 'in', groupKeys)
+    .where('status', '=', 'running')
+    .where('locked_until', '>=', nowIso)
+    .groupBy(['group_key', 'locked_by'])
+    .execute();
+  for (const row of rows) {
+    const byWorker = holders.get(row.group_key!) ?? new Map<string, number>();
+    byWorker.set(row.locked_by ?? '', Number(row.held));
+    holders.set(row.group_key!, byWorker);
+  }
+  return holders;
+}
+
+/** Queued jobs due now of one group (or of none), oldest first, straight off `jobs_claim`. */
+async function dueJobs(
+  executor: Executor,
+  groupKey: string | null,
+  nowIso: string,
+  limit: number,
+): Promise<Candidate[]> {
+  const inGroup = executor
+    .selectFrom('jobs')
+    .select(['id', 'run_at', 'group_key'])
+    .where('status', '=', 'queued');
+  return (
+    groupKey === null
+      ? inGroup.where('group_key', 'is', null)
+      : inGroup.where('group_key', '=', groupKey)
+  )
+    .where('run_at', '<=', nowIso)
+    .orderBy('run_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Chooses what to claim. Jobs without a group are taken oldest first. A group goes to one
+ * worker at a time: while any worker holds a live lease on one of its jobs, no other
+ * worker claims there, so its limit holds across every process; the holder takes up to
+ * limit × GROUP_PREFETCH_PER_SLOT. Jobs whose lease ran out (their worker died) are taken
+ * back by whoever comes first, within the same rules.
+ */
+async function chooseJobs(executor: Executor, request: ClaimRequest): Promise<string[]> {
+  const nowIso = new Date(request.nowMs).toISOString();
+  const { limit, workerId } = request;
+
+  const expired: Candidate[] = await executor
+    .selectFrom('jobs')
+    .select(['id', 'locked_until as run_at', 'group_key'])
+    .where('status', '=', 'running')
+    .where('locked_until', '<', nowIso)
+    .orderBy('locked_until')
+    .limit(limit)
+    .execute()
+    .then((rows) => rows.map((row) => ({ ...row, run_at: row.run_at ?? nowIso })));
+  const ungrouped = await dueJobs(executor, null, nowIso, limit);
+
+  const groups = await dueGroups(executor, nowIso, limit);
+  const expiredKeys = expired.flatMap((job) => (job.group_key ? [job.group_key] : []));
+  const keys = [...new Set([...groups.map((g) => g.group_key), ...expiredKeys])];
+  const holders = await liveHolders(executor, keys, nowIso);
+  const othersHold = (key: string) =>
+    [...(holders.get(key)?.entries() ?? [])].some(([worker, n]) => worker !== workerId && n > 0);
+
+  // Jobs that can start at once come first; a group's jobs held ahead get what is left.
+  const startable: Candidate[] = [
+    ...ungrouped,
+    ...expired.filter((job) => job.group_key === null || !othersHold(job.group_key)),
+  ];
+  const ahead: Candidate[] = [];
+  for (const group of groups) {
+    if (othersHold(group.group_key)) continue;
+    const mine = holders.get(group.group_key)?.get(workerId) ?? 0;
+    const free = Math.max(0, group.group_limit - mine);
+    const room = group.group_limit * GROUP_PREFETCH_PER_SLOT - mine;
+    if (room <= 0) continue;
+    const due = await dueJobs(executor, group.group_key, nowIso, room);
+    startable.push(...due.slice(0, free));
+    ahead.push(...due.slice(free));
+  }
+
+  const first = oldestFirst(startable).slice(0, limit);
+  const extra = oldestFirst(ahead).slice(0, Math.min(request.prefetchLimit, limit - first.length));
+  return [...new Set([...first, ...extra].map((job) => job.id))];
+}
+
+function oldestFirst(jobs: Candidate[]): Candidate[] {
+  const key = (job: Candidate) => `${job.run_at}\u0000${job.id}`;
+  return jobs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** Marks the chosen jobs as this worker's, each only if it is still free to take. */
+async function lockJobs(executor: Executor, ids: string[], request: ClaimRequest): Promise<Job[]> {
+  if (ids.length === 0) return [];
+  const nowIso = new Date(request.nowMs).toISOString();
+  return executor
+    .updateTable('jobs')
+    .set((eb) => ({
+      status: 'running',
+      locked_by: request.workerId,
+      locked_until: new Date(request.nowMs + request.leaseMs).toISOString(),
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', 'in', ids)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'queued'),
+        eb.and([eb('status', '=', 'running'), eb('locked_until', '<', nowIso)]),
+      ]),
+    )
+    .where((eb) =>
+      eb.or([
+        eb('group_key', 'is', null),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('jobs as o')
+              .select('o.id')
+              .whereRef('o.group_key', '=', 'jobs.group_key')
+              .where('o.status', '=', 'running')
+              .where('o.locked_until', '>=', nowIso)
+              .where('o.locked_by', '<>', request.workerId),
+          ),
+        ),
+      ]),
+    )
+    .returningAll()
+    .execute();
+}
+
+/**
+ * One claim: choose, then lock with an UPDATE that checks again that each job is free and
+ * its group held by no other worker. On SQLite that one statement is atomic (one writer),
+ * so a claim racing another cannot take a group the other just took; PostgreSQL's UPDATE
+ * does not see another's uncommitted claim, so there claims take an advisory lock in turn.
+ */
+export async function claimJobs(db: Db, request: ClaimRequest): Promise<Job[]> {
+  // A lost claim is harmless (the jobs are simply free again), so it does not wait for a sync.
+  if (db.dialect === 'sqlite') {
+    const ids = await chooseJobs(db.kysely, request);
+    if (ids.length === 0) return [];
+    return db.relaxedStatements((conn) => lockJobs(conn, ids, request));
+  }
+  return db.relaxedTransaction(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${CLAIM_LOCK_KEY})`.execute(trx);
+    return lockJobs(trx, await chooseJobs(trx, request), request);
+  });
+}
+
+/** Extends a held job's lease; false when it is no longer this worker's to run. */
+export async function renewLease(
+  executor: Executor,
+  job: Job,
+  lockedUntilMs: number,
+): Promise<boolean> {
+  const result = await executor
+    .updateTable('jobs')
+    .set({ locked_until: new Date(lockedUntilMs).toISOString() })
+    .where('id', '=', job.id)
+    .where('locked_by', '=', job.locked_by)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
