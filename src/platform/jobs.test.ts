@@ -275,6 +275,27 @@ describe.each(dialects)('job queue (%s)', (dialect) => {
     ]);
   });
 
+  it('starts the next job of a group once a handler releases its slot, before it ends', async () => {
+    const queue = new JobQueue(first, clock, log, options);
+    const order: string[] = [];
+    let secondStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => (secondStarted = resolve));
+    queue.register('released', async (payload, _job, slot) => {
+      const { n } = payload as { n: number };
+      order.push(`start ${n}`);
+      if (n === 1) return secondStarted();
+      slot.release();
+      await started; // with the group's one slot still held, this would never resolve
+      order.push(`end ${n}`);
+    });
+    const group = { key: 'single-slot', limit: 1 };
+    await enqueueJob(first.kysely, clock, 'released', { n: 0 }, undefined, group);
+    await enqueueJob(first.kysely, clock, 'released', { n: 1 }, undefined, group);
+
+    expect(await queue.runDue()).toBe(2);
+    expect(order).toEqual(['start 0', 'start 1', 'end 0']);
+  });
+
   it('wakes the running loop as soon as work is enqueued', async () => {
     const queue = new JobQueue(first, { nowMs: () => Date.now() }, log, {
       ...options,

@@ -22,7 +22,20 @@ export interface JobSettled {
   settled: true;
 }
 
-export type JobHandler = (payload: unknown, job: Job) => Promise<JobRetry | JobSettled | void>;
+/**
+ * Handed to a handler: `release()` says its outside work is done (a webhook's response has
+ * arrived) and only recording remains, so its slot, and its group's, go to the next job
+ * while the result is written. Called at most once; the slot frees itself at the end anyway.
+ */
+export interface JobSlot {
+  release(): void;
+}
+
+export type JobHandler = (
+  payload: unknown,
+  job: Job,
+  slot: JobSlot,
+) => Promise<JobRetry | JobSettled | void>;
 
 export interface JobQueueOptions {
   pollIntervalMs: number;
@@ -123,7 +136,10 @@ const HELD_PER_SLOT = 4;
 export class JobQueue {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly workerId = `wrk_${randomBytes(6).toString('hex')}`;
+  /** Every started job until it has settled, recording included: what stop() drains. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Started jobs that have not released their slot: what the concurrency counts. */
+  private active = 0;
   /** Claimed and not started, oldest first. */
   private ready: Job[] = [];
   private readonly runningInGroup = new Map<string, number>();
@@ -222,11 +238,11 @@ export class JobQueue {
     if (this.ready.length === 0 || this.stopping) return;
     const waiting: Job[] = [];
     for (const job of this.ready) {
-      if (this.inFlight.size >= this.options.concurrency || !this.groupHasRoom(job)) {
+      if (this.active >= this.options.concurrency || !this.groupHasRoom(job)) {
         waiting.push(job);
         continue;
       }
-      this.track(job, this.execute(job));
+      this.track(job);
     }
     this.ready = waiting;
   }
@@ -237,15 +253,24 @@ export class JobQueue {
     return (this.runningInGroup.get(job.group_key) ?? 0) < limit;
   }
 
-  private track(job: Job, work: Promise<void>): void {
+  private track(job: Job): void {
     const key = job.group_key;
+    this.active += 1;
     if (key !== null) this.runningInGroup.set(key, (this.runningInGroup.get(key) ?? 0) + 1);
-    this.inFlight.add(work);
-    void work.finally(() => {
-      this.inFlight.delete(work);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.active -= 1;
       if (key !== null) this.runningInGroup.set(key, this.runningInGroup.get(key)! - 1);
       this.startReady();
       if (this.runsLow(key)) this.wake();
+    };
+    const work = this.execute(job, { release });
+    this.inFlight.add(work);
+    void work.finally(() => {
+      this.inFlight.delete(work);
+      release();
     });
   }
 
@@ -280,12 +305,12 @@ export class JobQueue {
     return true;
   }
 
-  private async execute(job: Job): Promise<void> {
+  private async execute(job: Job, slot: JobSlot): Promise<void> {
     const handler = this.handlers.get(job.kind);
     try {
       if (!(await this.stillMine(job))) return;
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      const outcome = await handler(JSON.parse(job.payload), job);
+      const outcome = await handler(JSON.parse(job.payload), job, slot);
       if (outcome && 'settled' in outcome) return;
       // A requested re-run is not a failure: the failure count starts again.
       if (outcome) await this.reschedule(job, outcome.retryAtMs, null, 0);

@@ -245,7 +245,7 @@ export function createDeliveryHandler(
   // only means the attempt is sent again, so their commits need not wait for a disk sync.
   const batcher = new TransactionBatcher((fn) => services.db.relaxedTransaction(fn));
   const context = { ...options, batcher };
-  return async (payload, job) => {
+  return async (payload, job, slot) => {
     const { delivery_id } = payload as DeliverPayload;
     const work = await works.load(delivery_id);
     if (!work || work.status !== 'pending') return;
@@ -274,6 +274,8 @@ export function createDeliveryHandler(
     const message = buildWebhookMessage(content, secrets, Math.floor(startedAtMs / 1000));
     const { timeoutMs } = services.config.webhooks;
     const outcome = await sendWebhook(options.dispatcher, message, timeoutMs);
+    // The endpoint's cap counts requests in flight: the next one may go while this records.
+    slot.release();
     return recordOutcome(services, job, work, startedAtMs, outcome, context);
   };
 }
