@@ -125,7 +125,7 @@ export async function rescheduleJobIn(
 }
 
 /** Claimed jobs a worker holds (running or ready) per slot of its concurrency. */
-const HELD_PER_SLOT = 4;
+const HELD_PER_SLOT = 8;
 
 /**
  * The durable job table worker. A claim takes a batch of due jobs for this worker (see
@@ -264,7 +264,7 @@ export class JobQueue {
       this.active -= 1;
       if (key !== null) this.runningInGroup.set(key, this.runningInGroup.get(key)! - 1);
       this.startReady();
-      if (this.runsLow(key)) this.wake();
+      if (this.runsLow(key, job.group_limit)) this.wake();
     };
     const work = this.execute(job, { release });
     this.inFlight.add(work);
@@ -275,10 +275,15 @@ export class JobQueue {
   }
 
   /** Whether what this worker holds is about to run dry, for all jobs or for one group. */
-  private runsLow(groupKey: string | null): boolean {
-    if (this.ready.length < this.options.concurrency) return true;
-    if (groupKey === null) return false;
-    return !this.ready.some((job) => job.group_key === groupKey);
+  private runsLow(groupKey: string | null, groupLimit: number | null): boolean {
+    // A group is low when what it has ready would not fill its slots once more; claiming
+    // only then lets one claim bring a group's next several rounds.
+    const slots = groupKey === null ? this.options.concurrency : (groupLimit ?? 1);
+    let ready = 0;
+    for (const job of this.ready) {
+      if (job.group_key === groupKey && ++ready > slots) return false;
+    }
+    return true;
   }
 
   private idle(): Promise<void> {

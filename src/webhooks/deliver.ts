@@ -37,6 +37,12 @@ import { signatureHeader } from './signing.js';
 import { TransactionBatcher } from './transaction-batcher.js';
 
 export const DELIVER_JOB = 'webhook.deliver';
+
+/**
+ * Attempt records wait this long for others to share their commit. Nothing waits on them
+ * but the job's own end: the endpoint's slot is free as soon as the response is in.
+ */
+export const RECORD_COLLECT_MS = 5;
 export const USER_AGENT = 'ShowTrust-Webhooks/1';
 
 interface DeliverPayload {
@@ -243,7 +249,9 @@ export function createDeliveryHandler(
   });
   // Attempt records are at-least-once bookkeeping: a record lost with the machine's power
   // only means the attempt is sent again, so their commits need not wait for a disk sync.
-  const batcher = new TransactionBatcher((fn) => services.db.relaxedTransaction(fn));
+  const batcher = new TransactionBatcher((fn) => services.db.relaxedTransaction(fn), {
+    collectMs: RECORD_COLLECT_MS,
+  });
   const context = { ...options, batcher };
   return async (payload, job, slot) => {
     const { delivery_id } = payload as DeliverPayload;

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../platform/db/schema.js';
 import { MAX_BATCH, TransactionBatcher } from './transaction-batcher.js';
 
@@ -57,5 +57,33 @@ describe('transaction batcher (group commit)', () => {
     const names = Array.from({ length: MAX_BATCH + 1 }, (_, i) => `w${i}`);
     await Promise.all(names.map((n) => batcher.run(write(n))));
     expect(commits.map((c) => c.length)).toEqual([MAX_BATCH, 1]);
+  });
+
+  describe('with a collection window', () => {
+    afterEach(() => void vi.useRealTimers());
+
+    it('lets pieces handed in during the window join the first commit', async () => {
+      vi.useFakeTimers();
+      const { commits, transaction, write } = fakeTransactions();
+      const batcher = new TransactionBatcher(transaction, { collectMs: 20 });
+      const first = batcher.run(write('a'));
+      await vi.advanceTimersByTimeAsync(10);
+      const second = batcher.run(write('b'));
+      expect(commits).toEqual([]);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(await Promise.all([first, second])).toEqual(['A', 'B']);
+      expect(commits).toEqual([['a', 'b']]);
+    });
+
+    it('writes a full batch at once, without waiting out the window', async () => {
+      vi.useFakeTimers();
+      const { commits, transaction, write } = fakeTransactions();
+      const batcher = new TransactionBatcher(transaction, { collectMs: 60_000 });
+      const names = Array.from({ length: MAX_BATCH }, (_, i) => `w${i}`);
+      const done = Promise.all(names.map((n) => batcher.run(write(n))));
+      await vi.advanceTimersByTimeAsync(0);
+      await done;
+      expect(commits.map((c) => c.length)).toEqual([MAX_BATCH]);
+    });
   });
 });

@@ -20,22 +20,45 @@ export const MAX_BATCH = 64;
  * A batch that fails is written again one transaction per piece, so one bad piece
  * cannot fail the others.
  */
+export interface BatcherOptions {
+  /**
+   * How long the first piece of a batch waits for others to join it (0: only those handed
+   * in during the same turn of the event loop). For work nobody waits on, such as webhook
+   * attempt records, a few milliseconds turn many commits into one.
+   */
+  collectMs?: number;
+}
+
 export class TransactionBatcher {
   private pending: Item[] = [];
   private flushing: Promise<void> | undefined;
+  private startNow: (() => void) | undefined;
 
-  constructor(private readonly transaction: Services['transaction']) {}
+  constructor(
+    private readonly transaction: Services['transaction'],
+    private readonly options: BatcherOptions = {},
+  ) {}
 
   run<T>(work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
       this.flushing ??= this.flush();
+      if (this.pending.length >= MAX_BATCH) this.startNow?.();
     });
   }
 
   private async flush(): Promise<void> {
-    // Let every piece that arrives in this turn of the event loop join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => {
+      const collectMs = this.options.collectMs ?? 0;
+      const timer = collectMs > 0 ? setTimeout(resolve, collectMs) : setImmediate(resolve);
+      // A full batch does not wait out the window.
+      this.startNow = () => {
+        clearTimeout(timer as NodeJS.Timeout);
+        clearImmediate(timer as NodeJS.Immediate);
+        resolve();
+      };
+    });
+    this.startNow = undefined;
     while (this.pending.length > 0) await this.write(this.pending.splice(0, MAX_BATCH));
     this.flushing = undefined;
   }
