@@ -153,6 +153,36 @@ describe.each(dialects)('photos and consent on every public surface (%s)', (dial
     expect(rows.map((r) => [r.bytes, typeof r.gone_at])).toEqual(Array(4).fill([null, 'string']));
   });
 
+  it('keeps one live photo when uploads race, and none once a racing revocation lands', async () => {
+    const livePhotos = (id: string) =>
+      t.services.db.kysely
+        .selectFrom('media')
+        .select('id')
+        .where('testimonial_id', '=', id)
+        .where('bytes', 'is not', null)
+        .execute();
+    const uploads = (id: string, n: number) => Array.from({ length: n }, () => putPhoto(id, PHOTO));
+
+    const replaced = (await approved('race')).id;
+    const replies = await Promise.all(uploads(replaced, 10));
+    expect(replies.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    expect(await livePhotos(replaced)).toHaveLength(1);
+
+    const revoked = (await approved('race')).id;
+    const revoke = t.app.inject({
+      method: 'PATCH',
+      url: `/v1/testimonials/${revoked}`,
+      headers: t.auth(),
+      payload: { consent_given: false },
+    });
+    const raced = await Promise.all([...uploads(revoked, 6), revoke, ...uploads(revoked, 6)]);
+    // An upload lands before the revocation (200, then retired) or after it (409).
+    expect(raced.every((r) => r.statusCode === 200 || r.statusCode === 409)).toBe(true);
+    expect(await livePhotos(revoked)).toEqual([]);
+    const after = await t.app.inject({ url: `/v1/testimonials/${revoked}`, headers: t.auth() });
+    expect(after.json()).toMatchObject({ consent_given: false, author_avatar_url: null });
+  });
+
   it('refuses an HTML page or a polyglot named .png (422), other types (415) and oversize (413)', async () => {
     const { id } = await approved('refuse');
     for (const bytes of [HTML_PAGE, pngPolyglot(), PHOTO.subarray(0, PHOTO.length - 4)]) {

@@ -1,7 +1,7 @@
 import type { Services } from '../platform/context.js';
 import { AppError, notFound } from '../platform/errors.js';
 import type { Testimonial } from '../testimonials/schema.js';
-import { findTestimonial } from '../testimonials/store.js';
+import { findTestimonial, findTestimonialForUpdate } from '../testimonials/store.js';
 import { bumpContentVersion } from '../workspaces/store.js';
 import { storePhoto, type CheckedPhoto } from './photo.js';
 import { retireMediaOf } from './store.js';
@@ -18,14 +18,14 @@ export async function replacePhoto(
   photo: CheckedPhoto | null,
 ): Promise<Testimonial> {
   return services.transaction(async (trx) => {
-    const before = await findTestimonial(trx, workspaceId, testimonialId);
+    const nowIso = new Date(services.clock.nowMs()).toISOString();
+    const before = await findTestimonialForUpdate(trx, workspaceId, testimonialId, nowIso);
     if (!before) throw notFound('testimonial');
     // Withdrawn consent is final for this testimonial: no new photo of the author is kept.
     if (photo && before.consent_revoked_at) {
       throw new AppError('conflict', 'the author revoked consent; no photo can be added');
     }
 
-    const nowIso = new Date(services.clock.nowMs()).toISOString();
     await retireMediaOf(trx, testimonialId, nowIso);
     const owner = { workspaceId, testimonialId };
     const path = photo ? await storePhoto(trx, owner, photo, nowIso) : null;

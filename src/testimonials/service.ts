@@ -10,6 +10,7 @@ import { bumpContentVersion } from '../workspaces/store.js';
 import type { CreateTestimonialInput, Testimonial, UpdateTestimonialInput } from './schema.js';
 import {
   findTestimonial,
+  findTestimonialForUpdate,
   insertTestimonials,
   replaceTags,
   toTestimonial,
@@ -132,10 +133,10 @@ export async function updateTestimonial(
   input: UpdateTestimonialInput,
 ): Promise<Testimonial> {
   return services.transaction(async (trx) => {
-    const before = await findTestimonial(trx, workspaceId, id);
+    const nowIso = new Date(services.clock.nowMs()).toISOString();
+    const before = await findTestimonialForUpdate(trx, workspaceId, id, nowIso);
     if (!before) throw notFound('testimonial');
 
-    const nowIso = new Date(services.clock.nowMs()).toISOString();
     const changes = rowChanges(input, nowIso);
     const revoking = input.consent_given === false && before.consent_given;
     if (revoking) Object.assign(changes, { consent_given: 0, consent_revoked_at: nowIso });

@@ -91,6 +91,26 @@ export async function unlinkContact(
     .execute();
 }
 
+/**
+ * Reads a testimonial for a change, after writing its row so that on PostgreSQL the row
+ * lock makes concurrent changes of it (a photo upload, a consent revocation) run one after
+ * another, each seeing what the others committed. SQLite has one writer already.
+ */
+export async function findTestimonialForUpdate(
+  executor: Executor,
+  workspaceId: string,
+  id: string,
+  nowIso: string,
+): Promise<Testimonial | undefined> {
+  await executor
+    .updateTable('testimonials')
+    .set({ updated_at: nowIso })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
+  return findTestimonial(executor, workspaceId, id);
+}
+
 export async function findTestimonial(
   executor: Executor,
   workspaceId: string,
