@@ -53,12 +53,20 @@ function fieldErrors(issues: AjvIssue[], context: string | undefined): FieldErro
   });
 }
 
+const POSTGRES_INVALID_BYTES = '22021';
+
 export function toAppError(error: FastifyError): AppError {
   if (error instanceof AppError) return error;
   if (error.validation) {
     const fields = fieldErrors(error.validation, error.validationContext);
     const summary = fields.map((f) => `${f.field} ${f.message}`).join('; ');
     return new AppError('validation_failed', summary, fields, { cause: error });
+  }
+  // PostgreSQL refuses U+0000 in text ('invalid byte sequence', SQLSTATE 22021); it is
+  // input we cannot store, not a fault of ours.
+  if (error.code === POSTGRES_INVALID_BYTES) {
+    const detail = 'text must not contain the NUL character (U+0000)';
+    return new AppError('validation_failed', detail, undefined, { cause: error });
   }
   const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
   if (mapped) return new AppError(mapped, undefined, undefined, { cause: error });
