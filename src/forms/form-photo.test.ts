@@ -52,6 +52,25 @@ describe.each(dialects)('hosted form photo (%s)', (dialect) => {
     expect((await t.app.inject({ url: testimonial.author_avatar_url })).statusCode).toBe(404);
   });
 
+  it('answers a multipart body it cannot follow with the 400 page, not a 500', async () => {
+    const part = 'Content-Disposition: form-data; name="author_name"\r\n\r\nAda\r\n';
+    const bodies = [
+      { type: 'multipart/form-data', body: `--XB\r\n${part}--XB--\r\n` }, // no boundary given
+      { type: 'multipart/form-data; boundary=YY', body: `--XB\r\n${part}--XB--\r\n` },
+      { type: 'multipart/form-data; boundary=XB', body: `--XB\r\n${part.slice(0, 40)}` },
+    ];
+    for (const { type, body } of bodies) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/f/default',
+        headers: { 'content-type': type, origin: 'http://127.0.0.1:3000' },
+        payload: body,
+      });
+      expect([type, res.statusCode]).toEqual([type, 400]);
+      expect(res.body).toContain('The form could not be read');
+    }
+  });
+
   it('takes a submission without a photo, multipart or an empty file input', async () => {
     const res = await send('No Photo', {
       filename: '',

@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { MAX_PHOTO_BYTES } from '../media/photo.js';
+import { AppError } from '../platform/errors.js';
 import type { App } from '../platform/http/types.js';
 
 /** A form has ten fields or so; more means a forged post. */
@@ -35,8 +36,23 @@ export async function acceptMultipartPosts(app: App, fieldBytes: number): Promis
   });
 }
 
-/** Reads a multipart post whole; the first value of a repeated field counts. */
+/**
+ * Reads a multipart post whole; the first value of a repeated field counts. A body the
+ * parser cannot follow (no boundary, cut off mid-part) is the sender's fault: a 400.
+ */
 export async function readMultipartPost(request: FastifyRequest): Promise<MultipartPost> {
+  try {
+    return await readParts(request);
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status < 500) throw error;
+    throw new AppError('bad_request', 'the multipart body could not be read', undefined, {
+      cause: error,
+    });
+  }
+}
+
+async function readParts(request: FastifyRequest): Promise<MultipartPost> {
   const post: MultipartPost = { fields: {}, photo: null };
   for await (const part of request.parts()) {
     if (part.type === 'field') {
