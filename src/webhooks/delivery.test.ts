@@ -242,7 +242,7 @@ describe.each(dialects)('webhook delivery (%s)', (dialect) => {
     await receiver.close();
   });
 
-  it('honours Retry-After on 429 and 503, clamped to at least 5 s', async () => {
+  it('honours Retry-After on 429 and 503 as the least wait, never below the schedule', async () => {
     const receiver = await startReceiver((_r, res, i) => {
       if (i === 0) res.writeHead(429, { 'retry-after': '120' }).end();
       else if (i === 1) res.writeHead(503, { 'retry-after': '1' }).end();
@@ -262,10 +262,11 @@ describe.each(dialects)('webhook delivery (%s)', (dialect) => {
     clock.advance(1);
     await t.services.jobs.runDue();
     expect(receiver.received).toHaveLength(2);
+    // Retry-After: 1 after the second attempt: the schedule's 5 minutes still apply.
     [delivery] = (await deliveries(apiKey, endpoint.id)).data;
-    expect(delivery.next_attempt_at).toBe(new Date(clock.nowMs() + 5 * SECOND).toISOString());
+    expect(delivery.next_attempt_at).toBe(new Date(clock.nowMs() + 5 * 60 * SECOND).toISOString());
 
-    clock.advance(5 * SECOND);
+    clock.advance(5 * 60 * SECOND);
     await t.services.jobs.runDue();
     [delivery] = (await deliveries(apiKey, endpoint.id)).data;
     expect(delivery).toMatchObject({ status: 'succeeded', attempt_count: 3 });

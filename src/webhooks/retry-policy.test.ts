@@ -55,6 +55,11 @@ describe('retry policy', () => {
     expect(delay(503, 99 * HOUR)).toBe(RETRY_AFTER_MAX_MS);
     expect(RETRY_AFTER_MIN_MS).toBe(5 * SECOND);
     expect(RETRY_AFTER_MAX_MS).toBe(10 * HOUR);
+    // It is the least wait: a shorter one than the schedule's keeps the schedule (C02).
+    const later = (retryAfterMs: number) =>
+      nextRetryDelayMs({ attempt: 3, statusCode: 429, retryAfterMs }, noJitter);
+    expect(later(7 * SECOND)).toBe(30 * 60 * SECOND);
+    expect(later(3 * HOUR)).toBe(3 * HOUR);
     // Other statuses keep the schedule; so does a 503 without the header.
     expect(delay(500, 120 * SECOND)).toBe(5 * SECOND);
     expect(delay(503, undefined)).toBe(5 * SECOND);

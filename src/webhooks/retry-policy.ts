@@ -23,7 +23,10 @@ export const MAX_ATTEMPTS = RETRY_SCHEDULE_MS.length + 1;
 /** Each scheduled delay is spread by up to ±20 %, so failed batches don't retry in lockstep. */
 export const JITTER_RATIO = 0.2;
 
-/** A receiver's Retry-After (on 429 and 503) is honoured, clamped to this window. */
+/**
+ * A receiver's Retry-After (on 429 and 503) is honoured, clamped to this window, as the
+ * least wait: a shorter one than the schedule's does not use attempts up faster.
+ */
 export const RETRY_AFTER_MIN_MS = 5 * SECOND_MS;
 export const RETRY_AFTER_MAX_MS = 10 * HOUR_MS;
 export const RETRY_AFTER_STATUSES: readonly number[] = [429, 503];
@@ -59,8 +62,13 @@ export function nextRetryDelayMs(failure: FailedAttempt, jitter: Jitter): number
 
   const honoursRetryAfter =
     failure.statusCode !== null && RETRY_AFTER_STATUSES.includes(failure.statusCode);
+  const delayMs = jitter(scheduled);
   if (honoursRetryAfter && failure.retryAfterMs !== undefined) {
-    return Math.min(RETRY_AFTER_MAX_MS, Math.max(RETRY_AFTER_MIN_MS, failure.retryAfterMs));
+    const askedMs = Math.min(
+      RETRY_AFTER_MAX_MS,
+      Math.max(RETRY_AFTER_MIN_MS, failure.retryAfterMs),
+    );
+    return Math.max(delayMs, askedMs);
   }
-  return jitter(scheduled);
+  return delayMs;
 }
