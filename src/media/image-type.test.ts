@@ -11,7 +11,26 @@ function webp(payload: Buffer, chunk = 'VP8 '): Buffer {
   return Buffer.concat([riff, payload]);
 }
 
-const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 0xff, 0xd9]);
+/** A segment: marker, big-endian length (itself included), body. */
+function segment(marker: number, body: number[]): number[] {
+  const length = body.length + 2;
+  return [0xff, marker, length >> 8, length & 0xff, ...body];
+}
+
+/** The segment chain of a one-component baseline JPEG; the scan data is not decoded. */
+const JPEG = Buffer.from([
+  0xff,
+  0xd8,
+  ...segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]),
+  ...segment(0xdb, [0, ...Array<number>(64).fill(1)]),
+  ...segment(0xc0, [8, 0, 1, 0, 1, 1, 1, 0x11, 0]),
+  ...segment(0xc4, [0, 0, 1, ...Array<number>(15).fill(0), 0]),
+  ...segment(0xda, [1, 1, 0, 0, 0x3f, 0]),
+  0x12,
+  0x34,
+  0xff,
+  0xd9,
+]);
 
 describe('photo type from the bytes', () => {
   it('knows whole JPEG, PNG and WebP files', () => {
@@ -27,6 +46,10 @@ describe('photo type from the bytes', () => {
       pngPolyglot(),
       png.subarray(0, png.length - 1),
       Buffer.concat([JPEG, HTML_PAGE]),
+      // A page between JPEG's first and last markers, as a fake photo would be.
+      Buffer.concat([JPEG.subarray(0, 3), HTML_PAGE, JPEG.subarray(-2)]),
+      // Markers without a frame header: no image in it.
+      Buffer.from([0xff, 0xd8, ...segment(0xe0, [0, 0]), ...segment(0xda, [0]), 0xff, 0xd9]),
       Buffer.concat([webp(Buffer.alloc(10)), HTML_PAGE]),
       webp(Buffer.alloc(10), 'ABCD'),
       Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'),

@@ -28,12 +28,43 @@ function isPng(bytes: Buffer): boolean {
   return false;
 }
 
-/** JPEG: start-of-image with a marker after it, end-of-image as the last two bytes. */
+const JPEG_SOS = 0xda;
+
+/** Start-of-frame markers: SOF0–SOF15 but DHT (C4), JPG (C8) and DAC (CC). */
+function isJpegFrame(marker: number): boolean {
+  return marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);
+}
+
+/** Markers that begin a segment with a length: C0–FE but RST0–7, SOI and EOI. */
+function isJpegSegment(marker: number): boolean {
+  return marker >= 0xc0 && marker <= 0xfe && !(marker >= 0xd0 && marker <= 0xd9);
+}
+
+/**
+ * JPEG: start-of-image, then a chain of well-formed segments holding a frame header up
+ * to the start of scan, and end-of-image as the last two bytes. Checking the chain, not
+ * only the first and last bytes, refuses a page wrapped in JPEG markers.
+ */
 function isJpeg(bytes: Buffer): boolean {
-  if (bytes.length < 4) return false;
-  const start = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-  const end = bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9;
-  return start && end;
+  if (bytes.length < 8 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return false;
+  if (bytes[bytes.length - 2] !== 0xff || bytes[bytes.length - 1] !== 0xd9) return false;
+  let at = 2;
+  let frame = false;
+  while (at + 4 <= bytes.length) {
+    if (bytes[at] !== 0xff) return false;
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at += 1; // fill byte before a marker
+      continue;
+    }
+    if (!isJpegSegment(marker)) return false;
+    const length = bytes.readUInt16BE(at + 2);
+    if (length < 2) return false;
+    if (marker === JPEG_SOS) return frame && at + 2 + length <= bytes.length - 2;
+    frame ||= isJpegFrame(marker);
+    at += 2 + length;
+  }
+  return false;
 }
 
 /** WebP: a RIFF container whose size field covers exactly the file, holding a VP8 image. */
