@@ -281,6 +281,24 @@ describe.each(dialects)('photos and consent on every public surface (%s)', (dial
     expect([feed.testimonials, feed.summary.count]).toEqual([[], 0]);
   });
 
+  it('revokes only on a JSON false, and takes true back unchanged while consent stands', async () => {
+    const { id } = await approved('loose');
+    const patch = (payload: object) =>
+      t.app.inject({ method: 'PATCH', url: `/v1/testimonials/${id}`, headers: t.auth(), payload });
+    for (const loose of [null, 0, '', 'false']) {
+      const res = await patch({ consent_given: loose });
+      expect([loose, res.statusCode, res.json().detail]).toEqual([
+        loose,
+        422,
+        '/consent_given must be true or false',
+      ]);
+    }
+    const same = await patch({ consent_given: true, status: 'approved' });
+    expect([same.statusCode, same.json().consent_given]).toEqual([200, true]);
+    const feed = (await get(`/public/v1/widgets/${(await widgetFor('loose')).id}`)).json();
+    expect(feed.summary.count).toBe(1);
+  });
+
   it('shows imported rows unless their consent_given column says no', async () => {
     const csv =
       'author_name,text,tags,consent_given\n' +

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { workspaceOf } from '../auth/authenticate.js';
 import { photoRoutes } from '../media/routes.js';
-import { notFound } from '../platform/errors.js';
+import { notFound, validationError } from '../platform/errors.js';
 import { IdParams, authProblems, listOf } from '../platform/http/schemas.js';
 import type { App, RouteDeps } from '../platform/http/types.js';
 import {
@@ -12,6 +12,19 @@ import {
 } from './schema.js';
 import { createTestimonial, deleteTestimonial, updateTestimonial } from './service.js';
 import { findTestimonial, listTestimonials } from './store.js';
+
+/**
+ * Revoking consent cannot be undone, so only a JSON boolean may do it: the validator
+ * would otherwise coerce null, 0, "" or "false" into `false`.
+ */
+async function refuseLooseConsent(request: { body: unknown }): Promise<void> {
+  const body = request.body as Record<string, unknown> | null;
+  if (body && typeof body === 'object' && 'consent_given' in body) {
+    if (typeof body.consent_given !== 'boolean') {
+      throw validationError('/consent_given', 'must be true or false');
+    }
+  }
+}
 
 const tags = ['testimonials'];
 const security = [{ apiKey: [] }];
@@ -87,6 +100,7 @@ export async function testimonialRoutes(app: App, deps: RouteDeps) {
     '/v1/testimonials/:id',
     {
       onRequest: write,
+      preValidation: refuseLooseConsent,
       schema: {
         tags,
         security,

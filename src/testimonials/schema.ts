@@ -89,10 +89,11 @@ export type CreateTestimonialInput = Static<typeof CreateTestimonialBody>;
 export const UpdateTestimonialBody = Type.Partial(
   Type.Object({
     ...editable,
-    consent_given: Type.Literal(false, {
+    consent_given: Type.Boolean({
       description:
-        'Revokes consent: the testimonial and its photo leave every public surface at once. ' +
-        'Consent is given only with a submission, never restored here.',
+        '`false` revokes consent: the testimonial and its photo leave every public surface at ' +
+        'once. Consent is given only with a submission, never restored here: `true` is ' +
+        'accepted only while consent stands (so a fetched testimonial can be sent back).',
     }),
   }),
   {

@@ -137,6 +137,12 @@ export async function updateTestimonial(
     const before = await findTestimonialForUpdate(trx, workspaceId, id, nowIso);
     if (!before) throw notFound('testimonial');
 
+    if (input.consent_given === true && !before.consent_given) {
+      throw validationError(
+        '/consent_given',
+        'cannot be given back: it comes only with a submission',
+      );
+    }
     const changes = rowChanges(input, nowIso);
     const revoking = input.consent_given === false && before.consent_given;
     if (revoking) Object.assign(changes, { consent_given: 0, consent_revoked_at: nowIso });
