@@ -44,6 +44,22 @@ export function listRoutes(app: App): RouteInfo[] {
   return routeRegistries.get(app) ?? [];
 }
 
+/**
+ * What the router could not take: a URL that is not valid percent-encoded UTF-8 (400), or
+ * one it refuses for another reason, such as a path segment over its length limit, which
+ * names nothing we have (404).
+ */
+function routerProblem(url: string, error: Error): AppError {
+  try {
+    decodeURIComponent(url.split('?')[0]!);
+  } catch {
+    return new AppError('bad_request', 'The URL is not valid percent-encoded UTF-8.', undefined, {
+      cause: error,
+    });
+  }
+  return new AppError('not_found', undefined, undefined, { cause: error });
+}
+
 export async function createHttpApp(services: Services, options: HttpAppOptions): Promise<App> {
   const registry: RouteInfo[] = [];
   const app = Fastify({
@@ -60,15 +76,7 @@ export async function createHttpApp(services: Services, options: HttpAppOptions)
     // like every other error, with a problem body, a request id and open CORS.
     frameworkErrors: (error, request, reply) => {
       reply.header('request-id', request.id).header('access-control-allow-origin', '*');
-      const problem = new AppError(
-        'bad_request',
-        'The URL is not valid percent-encoded UTF-8.',
-        undefined,
-        {
-          cause: error,
-        },
-      );
-      return sendProblem(reply, request, problem);
+      return sendProblem(reply, request, routerProblem(request.url, error));
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

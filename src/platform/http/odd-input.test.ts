@@ -40,4 +40,17 @@ describe.each(dialects)('a NUL character in input (%s)', (dialect) => {
       expect([feed.statusCode, one.statusCode, created.statusCode]).toEqual([404, 404, 201]);
     }
   });
+
+  it('answers an id over the router length limit with 404, a badly encoded URL with 400', async () => {
+    const long = await t.app.inject({
+      url: `/v1/testimonials/tst_${'a'.repeat(120)}`,
+      headers: t.auth(),
+    });
+    expect([long.statusCode, long.json().code]).toEqual([404, 'not_found']);
+    const bad = await t.app.inject({ url: '/v1/testimonials/%E0%A4%A', headers: t.auth() });
+    expect([bad.statusCode, bad.json().detail]).toEqual([
+      400,
+      'The URL is not valid percent-encoded UTF-8.',
+    ]);
+  });
 });
