@@ -102,21 +102,26 @@ export async function finishJobIn(executor: Executor, job: Job): Promise<JobSett
   return { settled: true };
 }
 
-/** Queues a claimed job again for runAtMs in the caller's transaction (not a failure). */
+/**
+ * Queues a claimed job again for runAtMs in the caller's transaction. By default that is
+ * not a failure (the failure count starts again); the queue passes a failure's count and
+ * error when it retries one.
+ */
 export async function rescheduleJobIn(
   executor: Executor,
   job: Job,
   runAtMs: number,
+  failure: { attempts: number; error: string } | undefined = undefined,
 ): Promise<JobSettled> {
   await executor
     .updateTable('jobs')
     .set({
       status: 'queued',
       run_at: new Date(runAtMs).toISOString(),
-      attempts: 0,
+      attempts: failure?.attempts ?? 0,
       locked_by: null,
       locked_until: null,
-      last_error: null,
+      last_error: failure?.error ?? null,
     })
     .where('id', '=', job.id)
     .where('locked_by', '=', job.locked_by)
@@ -318,8 +323,8 @@ export class JobQueue {
       const outcome = await handler(JSON.parse(job.payload), job, slot);
       if (outcome && 'settled' in outcome) return;
       // A requested re-run is not a failure: the failure count starts again.
-      if (outcome) await this.reschedule(job, outcome.retryAtMs, null, 0);
-      else await this.finish(job);
+      if (outcome) await rescheduleJobIn(this.db.kysely, job, outcome.retryAtMs);
+      else await finishJobIn(this.db.kysely, job);
     } catch (error) {
       await this.failed(job, error);
     }
@@ -335,35 +340,6 @@ export class JobQueue {
         .where('locked_by', '=', this.workerId)
         .execute();
     }
-  }
-
-  private async finish(job: Job): Promise<void> {
-    await this.db.kysely
-      .deleteFrom('jobs')
-      .where('id', '=', job.id)
-      .where('locked_by', '=', this.workerId)
-      .execute();
-  }
-
-  private async reschedule(
-    job: Job,
-    runAtMs: number,
-    error: string | null,
-    attempts = job.attempts,
-  ): Promise<void> {
-    await this.db.kysely
-      .updateTable('jobs')
-      .set({
-        attempts,
-        status: 'queued',
-        run_at: new Date(runAtMs).toISOString(),
-        locked_by: null,
-        locked_until: null,
-        last_error: error,
-      })
-      .where('id', '=', job.id)
-      .where('locked_by', '=', this.workerId)
-      .execute();
   }
 
   private async failed(job: Job, error: unknown): Promise<void> {
@@ -384,7 +360,8 @@ export class JobQueue {
         { jobId: job.id, kind: job.kind, attempt: job.attempts, err: error },
         'job retry',
       );
-      await this.reschedule(job, this.clock.nowMs() + delayMs, message);
+      const failure = { attempts: job.attempts, error: message };
+      await rescheduleJobIn(this.db.kysely, job, this.clock.nowMs() + delayMs, failure);
     } catch (storeError) {
       // The lease will expire and the job will be claimed again: nothing is lost.
       this.log.error({ jobId: job.id, err: storeError }, 'job state not saved');
