@@ -9,6 +9,7 @@ import {
   sql,
   type SqliteDatabase,
   type Migration,
+  type RawBuilder,
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
@@ -41,27 +42,22 @@ export interface Db {
 
 type TransactionWork<T> = (trx: Transaction<Database>) => Promise<T>;
 
-/** The pragma is per connection: set on the held connection for fn's commits, then back. */
-function relaxedSqlite(kysely: Kysely<Database>) {
+/**
+ * Runs fn on one held connection with its commits relaxed, and sets them back after:
+ * the setting belongs to the connection, and the pool hands it to others next.
+ */
+function relaxedOn(
+  kysely: Kysely<Database>,
+  relax: RawBuilder<unknown>,
+  restore: RawBuilder<unknown>,
+) {
   return <T>(fn: (conn: Kysely<Database>) => Promise<T>) =>
     kysely.connection().execute(async (conn) => {
-      await sql`pragma synchronous = normal`.execute(conn);
+      await relax.execute(conn);
       try {
         return await fn(conn);
       } finally {
-        await sql`pragma synchronous = full`.execute(conn);
-      }
-    });
-}
-
-function relaxedPostgres(kysely: Kysely<Database>) {
-  return <T>(fn: (conn: Kysely<Database>) => Promise<T>) =>
-    kysely.connection().execute(async (conn) => {
-      await sql`set synchronous_commit = off`.execute(conn);
-      try {
-        return await fn(conn);
-      } finally {
-        await sql`reset synchronous_commit`.execute(conn);
+        await restore.execute(conn);
       }
     });
 }
@@ -138,7 +134,9 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
         )
       : openSqlite(options.dataDir);
   const relaxedStatements =
-    dialect === 'postgres' ? relaxedPostgres(kysely) : relaxedSqlite(kysely);
+    dialect === 'postgres'
+      ? relaxedOn(kysely, sql`set synchronous_commit = off`, sql`reset synchronous_commit`)
+      : relaxedOn(kysely, sql`pragma synchronous = normal`, sql`pragma synchronous = full`);
   const relaxedTransaction = <T>(fn: TransactionWork<T>) =>
     relaxedStatements((conn) => conn.transaction().execute(fn));
   return { kysely, dialect, relaxedTransaction, relaxedStatements, close: () => kysely.destroy() };
