@@ -162,10 +162,21 @@ function oldestFirst(jobs: Candidate[]): Candidate[] {
   return jobs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-/** Marks the chosen jobs as this worker's, each only if it is still free to take. */
+/**
+ * Marks the chosen jobs as this worker's, each only if it is still free to take and its
+ * group is held by no other worker. The groups other workers hold are read once for the
+ * whole statement (an uncorrelated subquery), not once per chosen job.
+ */
 async function lockJobs(executor: Executor, ids: string[], request: ClaimRequest): Promise<Job[]> {
   if (ids.length === 0) return [];
   const nowIso = new Date(request.nowMs).toISOString();
+  const heldByOthers = executor
+    .selectFrom('jobs as o')
+    .select('o.group_key')
+    .where('o.status', '=', 'running')
+    .where('o.locked_until', '>=', nowIso)
+    .where('o.locked_by', '<>', request.workerId)
+    .where('o.group_key', 'is not', null);
   return executor
     .updateTable('jobs')
     .set((eb) => ({
@@ -181,22 +192,7 @@ async function lockJobs(executor: Executor, ids: string[], request: ClaimRequest
         eb.and([eb('status', '=', 'running'), eb('locked_until', '<', nowIso)]),
       ]),
     )
-    .where((eb) =>
-      eb.or([
-        eb('group_key', 'is', null),
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('jobs as o')
-              .select('o.id')
-              .whereRef('o.group_key', '=', 'jobs.group_key')
-              .where('o.status', '=', 'running')
-              .where('o.locked_until', '>=', nowIso)
-              .where('o.locked_by', '<>', request.workerId),
-          ),
-        ),
-      ]),
-    )
+    .where((eb) => eb.or([eb('group_key', 'is', null), eb('group_key', 'not in', heldByOthers)]))
     .returningAll()
     .execute();
 }

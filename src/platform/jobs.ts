@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db, Executor } from './db/database.js';
+import { PreparedQuery } from './db/prepared.js';
 import type { JobTable } from './db/schema.js';
 import { newId } from './ids.js';
 import { claimJobs, renewLease } from './job-claim.js';
@@ -92,13 +93,13 @@ export async function enqueueJob(
   return id;
 }
 
+const deleteHeldJob = new PreparedQuery<{ id: string; lockedBy: string | null }>((db, slot) =>
+  db.deleteFrom('jobs').where('id', '=', slot('id')).where('locked_by', '=', slot('lockedBy')),
+);
+
 /** Deletes a claimed job in the caller's transaction; a job another worker took over stays. */
 export async function finishJobIn(executor: Executor, job: Job): Promise<JobSettled> {
-  await executor
-    .deleteFrom('jobs')
-    .where('id', '=', job.id)
-    .where('locked_by', '=', job.locked_by)
-    .execute();
+  await deleteHeldJob.execute(executor, { id: job.id, lockedBy: job.locked_by });
   return { settled: true };
 }
 

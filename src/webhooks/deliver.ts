@@ -95,12 +95,40 @@ export function buildWebhookMessage(
   };
 }
 
+/**
+ * The same bytes as encodeWebhookBody, from an event's data as stored: the outbox stores
+ * JSON.stringify's output, which parsing and encoding again would only reproduce.
+ */
+export function encodeStoredWebhookBody(type: string, timestamp: string, dataJson: string) {
+  const head = `{"type":${JSON.stringify(type)},"timestamp":${JSON.stringify(timestamp)},"data":`;
+  return Buffer.from(`${head}${dataJson}}`, 'utf8');
+}
+
 function messageFor(work: DeliveryWork) {
-  const data = JSON.parse(work.event_data) as unknown;
   return {
     url: work.url,
     eventId: work.event_id,
-    body: encodeWebhookBody(work.event_type, work.event_created_at, data),
+    body: encodeStoredWebhookBody(work.event_type, work.event_created_at, work.event_data),
+  };
+}
+
+/** Most decrypted signing secrets one handler keeps; past it, it starts afresh. */
+const PLAIN_SECRETS_KEPT = 1_000;
+
+/**
+ * Decrypting a sealed secret costs more than signing with it, so each sealed text is
+ * decrypted once. A rotation seals a new text, so a kept secret is never stale.
+ */
+function decryptingOnce(decrypt: (sealed: string) => string): (sealed: string) => string {
+  const plain = new Map<string, string>();
+  return (sealed) => {
+    let secret = plain.get(sealed);
+    if (secret === undefined) {
+      secret = decrypt(sealed);
+      if (plain.size >= PLAIN_SECRETS_KEPT) plain.clear();
+      plain.set(sealed, secret);
+    }
+    return secret;
   };
 }
 
@@ -253,6 +281,7 @@ export function createDeliveryHandler(
     collectMs: RECORD_COLLECT_MS,
   });
   const context = { ...options, batcher };
+  const decrypt = decryptingOnce((sealed) => services.secrets.decrypt(sealed));
   return async (payload, job, slot) => {
     const { delivery_id } = payload as DeliverPayload;
     const work = await works.load(delivery_id);
@@ -278,7 +307,7 @@ export function createDeliveryHandler(
     }
 
     const startedAtMs = services.clock.nowMs();
-    const secrets = signingSecrets(work, startedAtMs, (sealed) => services.secrets.decrypt(sealed));
+    const secrets = signingSecrets(work, startedAtMs, decrypt);
     const message = buildWebhookMessage(content, secrets, Math.floor(startedAtMs / 1000));
     const { timeoutMs } = services.config.webhooks;
     const outcome = await sendWebhook(options.dispatcher, message, timeoutMs);

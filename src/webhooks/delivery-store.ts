@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../platform/db/database.js';
+import { PreparedQuery } from '../platform/db/prepared.js';
 import type { WebhookAttemptTable, WebhookDeliveryTable } from '../platform/db/schema.js';
 import { validationError } from '../platform/errors.js';
 import type {
@@ -69,10 +70,51 @@ export async function findDeliveryRow(
 }
 
 export interface AttemptRecord {
-  attempt: Insertable<WebhookAttemptTable>;
+  attempt: Selectable<WebhookAttemptTable>;
   status: DeliveryStatus;
   nextAttemptAt: string | null;
 }
+
+// Every attempt writes these two, so they are compiled once (see PreparedQuery).
+const advanceDelivery = new PreparedQuery<{
+  id: string;
+  status: DeliveryStatus;
+  attempt: number;
+  previousAttempt: number;
+  nextAttemptAt: string | null;
+  statusCode: number | null;
+  error: string | null;
+  at: string;
+}>((db, slot) =>
+  db
+    .updateTable('webhook_deliveries')
+    .set({
+      status: slot('status'),
+      attempt_count: slot('attempt'),
+      next_attempt_at: slot('nextAttemptAt'),
+      last_status_code: slot('statusCode'),
+      last_error: slot('error'),
+      updated_at: slot('at'),
+    })
+    .where('id', '=', slot('id'))
+    .where('status', '=', 'pending')
+    .where('attempt_count', '=', slot('previousAttempt')),
+);
+
+const insertAttempt = new PreparedQuery<Selectable<WebhookAttemptTable>>((db, slot) =>
+  db.insertInto('webhook_attempts').values({
+    id: slot('id'),
+    workspace_id: slot('workspace_id'),
+    delivery_id: slot('delivery_id'),
+    endpoint_id: slot('endpoint_id'),
+    attempt: slot('attempt'),
+    status_code: slot('status_code'),
+    duration_ms: slot('duration_ms'),
+    error: slot('error'),
+    response_excerpt: slot('response_excerpt'),
+    created_at: slot('created_at'),
+  }),
+);
 
 /**
  * Stores an attempt and moves the delivery on, guarded by the attempt count it started
@@ -81,23 +123,19 @@ export interface AttemptRecord {
  */
 export async function recordAttempt(executor: Executor, record: AttemptRecord): Promise<boolean> {
   const { attempt } = record;
-  const updated = await executor
-    .updateTable('webhook_deliveries')
-    .set({
-      status: record.status,
-      attempt_count: attempt.attempt,
-      next_attempt_at: record.nextAttemptAt,
-      last_status_code: attempt.status_code ?? null,
-      last_error: attempt.error ?? null,
-      updated_at: attempt.created_at,
-    })
-    .where('id', '=', attempt.delivery_id)
-    .where('status', '=', 'pending')
-    .where('attempt_count', '=', attempt.attempt - 1)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) return false;
+  const updated = await advanceDelivery.execute(executor, {
+    id: attempt.delivery_id,
+    status: record.status,
+    attempt: attempt.attempt,
+    previousAttempt: attempt.attempt - 1,
+    nextAttemptAt: record.nextAttemptAt,
+    statusCode: attempt.status_code,
+    error: attempt.error,
+    at: attempt.created_at,
+  });
+  if (Number(updated.numAffectedRows ?? 0) === 0) return false;
 
-  await executor.insertInto('webhook_attempts').values(attempt).execute();
+  await insertAttempt.execute(executor, attempt);
   return true;
 }
 

@@ -8,7 +8,7 @@ import {
   testDialects,
   type TestContext,
 } from '../../test/support/harness.js';
-import { DELIVER_JOB } from './deliver.js';
+import { DELIVER_JOB, encodeStoredWebhookBody, encodeWebhookBody } from './deliver.js';
 import { fanOutToEndpoints } from './fan-out.js';
 import { RETRY_SCHEDULE_MS } from './retry-policy.js';
 import { registerDeliveryJob } from './worker.js';
@@ -538,5 +538,26 @@ describe.each(dialects)('webhook delivery (%s)', (dialect) => {
       all.data.map((d: { id: string }) => d.id),
     );
     await receiver.close();
+  });
+});
+
+describe('the body sent from stored event data', () => {
+  it('has the exact bytes of encoding the parsed data again', () => {
+    const data = {
+      text: 'Loved it 😍 — “best” café\u2028ever </script>',
+      rating: 5,
+      nested: { tags: ['a', 'b'], none: null, ratio: 0.1, big: 1e21, small: -0 },
+      __proto__key: 'x',
+    };
+    const stored = JSON.stringify(data);
+    const timestamp = '2026-12-04T05:00:00.000Z';
+    const expected = encodeWebhookBody('testimonial.created', timestamp, JSON.parse(stored));
+    const sent = encodeStoredWebhookBody('testimonial.created', timestamp, stored);
+    expect(sent.equals(expected)).toBe(true);
+    expect(JSON.parse(sent.toString('utf8'))).toEqual({
+      type: 'testimonial.created',
+      timestamp,
+      data: JSON.parse(stored),
+    });
   });
 });
