@@ -40,6 +40,12 @@ export interface WindowCount {
 export interface RateLimitStore {
   /** Counts one hit on key, atomically, and reports the window it fell in. */
   hit(key: string, windowMs: number): Promise<WindowCount>;
+  /**
+   * hit() for a store that counts in this process and can answer at once: the HTTP hook
+   * then spends no promise on a request (the widget feed's hot path). Shared stores leave
+   * it out.
+   */
+  hitNow?(key: string, windowMs: number): WindowCount;
   close(): Promise<void>;
 }
 
@@ -65,6 +71,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
+    return this.hitNow(key, windowMs);
+  }
+
+  hitNow(key: string, windowMs: number): WindowCount {
     const nowMs = this.clock.nowMs();
     this.forgetExpired(nowMs);
 
@@ -122,8 +132,20 @@ export class PolicyRateLimiter implements RateLimiter {
   }
 
   async consume(key: string): Promise<RateLimitDecision> {
-    const { limit, windowMs, name } = this.policy;
-    const { count, msLeft } = await this.store.hit(`${name}:${key}`, windowMs);
+    const { windowMs, name } = this.policy;
+    return this.decide(await this.store.hit(`${name}:${key}`, windowMs));
+  }
+
+  /** consume() without a promise, when the store counts in this process; else undefined. */
+  consumeNow(key: string): RateLimitDecision | undefined {
+    const { windowMs, name } = this.policy;
+    return this.store.hitNow
+      ? this.decide(this.store.hitNow(`${name}:${key}`, windowMs))
+      : undefined;
+  }
+
+  private decide({ count, msLeft }: WindowCount): RateLimitDecision {
+    const { limit, windowMs } = this.policy;
     const left = Math.max(0, Math.min(msLeft, windowMs));
     return {
       allowed: count <= limit,

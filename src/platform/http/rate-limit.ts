@@ -1,5 +1,5 @@
 import { isIPv4 } from 'node:net';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, onRequestHookHandler } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
@@ -48,27 +48,54 @@ export function ipPartition(ip: string): string {
   return `${network.map((part) => part.toString(16)).join(':')}::/64`;
 }
 
-/** Counts the request, sets the RateLimit headers, and refuses it with a 429 problem when over. */
-async function enforce(
-  limiter: PolicyRateLimiter,
-  key: string,
+/** A limiter with its RateLimit-Policy field, which never changes, written once. */
+interface HttpLimiter {
+  limiter: PolicyRateLimiter;
+  policyField: string;
+  who: 'credential' | 'address';
+}
+
+function httpLimiter(limiter: PolicyRateLimiter, who: HttpLimiter['who']): HttpLimiter {
+  return { limiter, policyField: rateLimitPolicyField(limiter.policy), who };
+}
+
+/** Sets the RateLimit headers for a decision; over the limit, the 429 problem to answer with. */
+function applyDecision(
+  { limiter, policyField, who }: HttpLimiter,
+  decision: RateLimitDecision,
   reply: FastifyReply,
-  nowMs: () => number,
-  who: 'credential' | 'address',
-): Promise<void> {
-  const decision = await limiter.consume(key);
+  nowMs: number,
+): AppError | undefined {
   reply
-    .header('ratelimit-policy', rateLimitPolicyField(limiter.policy))
-    .header('ratelimit', rateLimitField(limiter.policy, decision, nowMs()));
-  if (decision.allowed) return;
+    .header('ratelimit-policy', policyField)
+    .header('ratelimit', rateLimitField(limiter.policy, decision, nowMs));
+  if (decision.allowed) return undefined;
 
   reply.header('retry-after', String(decision.retryAfterSeconds));
-  throw new AppError(
+  return new AppError(
     'rate_limited',
     `This ${who} may make ` +
       `${decision.limit} requests per ${Math.ceil(limiter.policy.windowMs / 1000)} s; ` +
       `retry in ${decision.retryAfterSeconds} s.`,
   );
+}
+
+/**
+ * Counts the request and sets the RateLimit headers; `done` gets the 429 problem when it
+ * is over. A store in this process answers at once, a shared one (Redis) asynchronously.
+ */
+function enforce(
+  limit: HttpLimiter,
+  key: string,
+  reply: FastifyReply,
+  clock: Services['clock'],
+  done: (error?: AppError) => void,
+): void {
+  const now = limit.limiter.consumeNow(key);
+  if (now) return done(applyDecision(limit, now, reply, clock.nowMs()));
+  limit.limiter
+    .consume(key)
+    .then((decision) => done(applyDecision(limit, decision, reply, clock.nowMs())), done);
 }
 
 /** The limiters the server applies, from configuration, over the shared counter store. */
@@ -87,31 +114,35 @@ export function serverRateLimiters(services: Pick<Services, 'config' | 'rateLimi
   };
 }
 
-function isPublicRoute(request: FastifyRequest): boolean {
-  return request.routeOptions.url?.startsWith('/public/') ?? false;
-}
+const isPublicRoute = (url: string) => url.startsWith('/public/');
 
 /**
  * Per IP on the public feeds (before anything else runs), and per credential on every
  * authenticated route: preParsing runs after the route's own authentication hook and
- * before the body is read, so a throttled client costs no parsing.
+ * before the body is read, so a throttled client costs no parsing. The per-IP hook is
+ * given to the public routes as they register, so no other request pays for a test.
  */
 export function installRateLimits(
   app: App,
   services: Pick<Services, 'config' | 'rateLimits' | 'clock'>,
 ): void {
   const limiters = serverRateLimiters(services);
-  const nowMs = () => services.clock.nowMs();
+  const perAddress = httpLimiter(limiters.public, 'address');
+  const perCredential = httpLimiter(limiters.api, 'credential');
+  const { clock } = services;
 
-  // Callback-style, so a request neither limit applies to passes at the cost of one test.
-  app.addHook('onRequest', (request, reply, done) => {
-    if (!isPublicRoute(request)) return done();
-    const key = `ip:${ipPartition(request.ip)}`;
-    enforce(limiters.public, key, reply, nowMs, 'address').then(() => done(), done);
+  const limitAddress: onRequestHookHandler = (request, reply, done) => {
+    enforce(perAddress, `ip:${ipPartition(request.ip)}`, reply, clock, done);
+  };
+  app.addHook('onRoute', (route) => {
+    if (!isPublicRoute(route.url)) return;
+    // A new array: the HEAD route Fastify adds copies these options and gets its own.
+    const own = route.onRequest === undefined ? [] : [route.onRequest].flat();
+    route.onRequest = [limitAddress, ...own];
   });
   app.addHook('preParsing', (request, reply, payload, done) => {
     if (!request.principal) return done(null, payload);
     const key = `credential:${request.principal.keyId}`;
-    enforce(limiters.api, key, reply, nowMs, 'credential').then(() => done(null, payload), done);
+    enforce(perCredential, key, reply, clock, (error) => done(error, payload));
   });
 }
