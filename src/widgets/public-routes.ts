@@ -5,7 +5,7 @@ import type { App, RouteDeps } from '../platform/http/types.js';
 import { serializedPage, type BuiltFeed, type PublicFeeds, type SerializedPage } from './feed.js';
 import { ifNoneMatchHits, sendNotModified } from './http-cache.js';
 import { renderFragment, widgetStylesheet } from './render.js';
-import { FeedQuery, PublicFeedSchema, WidgetDisplaySchema } from './schema.js';
+import { FeedQuery, PublicFeedSchema, WidgetDisplaySchema, type FeedQueryInput } from './schema.js';
 
 /**
  * Browsers revalidate on every use (`no-cache` means "store, but ask first"): with the
@@ -46,6 +46,43 @@ export function sendCached(
     .send(page.body as never);
 }
 
+/** What the feed route reads besides the request: the cache, and our public URL. */
+interface FeedSource {
+  feeds: PublicFeeds;
+  /** Read per request: a server on port 0 learns its URL after the routes register. */
+  config: { publicUrl: string };
+}
+
+/** The feed as JSON, or as HTML with `?format=html`, for the page and language asked for. */
+function sendFeed(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { format, cursor, lang }: FeedQueryInput,
+  feed: BuiltFeed,
+  { feeds, config }: FeedSource,
+): FastifyReply {
+  if (format === 'html') {
+    const publicUrl = config.publicUrl;
+    const page = derived(feed, `html:${lang ?? ''}:${cursor ?? ''}`, () =>
+      renderFragment(feed, { publicUrl, cursor, language: lang }),
+    );
+    return sendCached(request, reply, page, 'text/html; charset=utf-8');
+  }
+  return sendCached(request, reply, feeds.page(feed, cursor), 'application/json; charset=utf-8');
+}
+
+/** sendFeed() once the feed is loaded; settles when the reply has gone, as Fastify expects. */
+async function sendLoaded(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  query: FeedQueryInput,
+  widgetId: string,
+  source: FeedSource,
+): Promise<void> {
+  const feed = await source.feeds.load(widgetId);
+  await sendFeed(request, reply, query, feed, source);
+}
+
 /**
  * `GET /public/v1/widgets/:id` (JSON, or `?format=html`) and its stylesheet, read by the
  * embed and by static sites. CORS (`*`, never credentials, preflights, errors included)
@@ -58,6 +95,7 @@ export async function publicFeedRoutes(
   feeds: PublicFeeds,
 ): Promise<void> {
   app.addSchema(WidgetDisplaySchema);
+  const source: FeedSource = { feeds, config: services.config };
 
   app.get(
     '/public/v1/widgets/:id',
@@ -74,22 +112,15 @@ export async function publicFeedRoutes(
         },
       },
     },
-    async (request, reply) => {
-      const feed = await feeds.load(request.params.id);
-      const { format, cursor, lang } = request.query;
-      if (format === 'html') {
-        const publicUrl = services.config.publicUrl;
-        const page = derived(feed, `html:${lang ?? ''}:${cursor ?? ''}`, () =>
-          renderFragment(feed, { publicUrl, cursor, language: lang }),
-        );
-        return sendCached(request, reply, page, 'text/html; charset=utf-8');
+    // Not async: a build the cache holds is sent at once, without a promise per request.
+    (request, reply) => {
+      const { id } = request.params;
+      const cached = feeds.current(id);
+      if (cached) {
+        sendFeed(request, reply, request.query, cached, source);
+        return;
       }
-      return sendCached(
-        request,
-        reply,
-        feeds.page(feed, cursor),
-        'application/json; charset=utf-8',
-      );
+      return sendLoaded(request, reply, request.query, id, source);
     },
   );
 
