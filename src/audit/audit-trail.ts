@@ -52,8 +52,10 @@ function testimonialRule(request: FastifyRequest): AuditRule | undefined {
 
 /** What an audited request records, or undefined when it records nothing here. */
 export function auditRuleFor(request: FastifyRequest): AuditRule | undefined {
+  // The method first: routeOptions is an object Fastify builds on every read.
+  if (!WRITE_METHODS.has(request.method)) return undefined;
   const url = request.routeOptions.url;
-  if (!url?.startsWith('/v1/') || !WRITE_METHODS.has(request.method)) return undefined;
+  if (!url?.startsWith('/v1/')) return undefined;
   const route = `${request.method} ${url}`;
   if (SELF_RECORDED.has(route) || NOT_AUDITED.has(route)) return undefined;
 
