@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Executor } from './db/database.js';
+import { PreparedQuery } from './db/prepared.js';
 import type { Job } from './jobs.js';
 
 /**
@@ -63,25 +64,59 @@ async function dueGroups(executor: Executor, nowIso: string, limit: number): Pro
   return rows;
 }
 
-/** Live leases per group and worker: a group one worker holds is not claimed by another. */
-async function liveHolders(executor: Executor, groupKeys: string[], nowIso: string) {
-  const holders = new Map<string, Map<string, number>>();
-  if (groupKeys.length === 0) return holders;
-  const rows = await executor
+const liveLeases = new PreparedQuery<
+  { nowIso: string },
+  { group_key: string | null; locked_by: string | null; held: number | string }
+>((db, slot) =>
+  db
     .selectFrom('jobs')
-    .select((eb) => ['group_key', 'locked_by', eb.fn.countAll<number>().as('held')])
-    .where('group_key', 'in', groupKeys)
+    .select((eb) => ['group_key', 'locked_by', eb.fn.countAll<number | string>().as('held')])
     .where('status', '=', 'running')
-    .where('locked_until', '>=', nowIso)
-    .groupBy(['group_key', 'locked_by'])
-    .execute();
+    .where('locked_until', '>=', slot('nowIso'))
+    .groupBy(['group_key', 'locked_by']),
+);
+
+/**
+ * Live leases per group and worker: a group one worker holds is not claimed by another.
+ * Read for every group at once off `jobs_lease_expiry`; only jobs being run have a lease.
+ */
+async function liveHolders(executor: Executor, nowIso: string) {
+  const holders = new Map<string, Map<string, number>>();
+  const { rows } = await liveLeases.execute(executor, { nowIso });
   for (const row of rows) {
-    const byWorker = holders.get(row.group_key!) ?? new Map<string, number>();
+    if (row.group_key === null) continue;
+    const byWorker = holders.get(row.group_key) ?? new Map<string, number>();
     byWorker.set(row.locked_by ?? '', Number(row.held));
-    holders.set(row.group_key!, byWorker);
+    holders.set(row.group_key, byWorker);
   }
   return holders;
 }
+
+type DueValues = { groupKey: string; nowIso: string; limit: number };
+
+const dueInGroup = new PreparedQuery<DueValues, Candidate>((db, slot) =>
+  db
+    .selectFrom('jobs')
+    .select(['id', 'run_at', 'group_key'])
+    .where('status', '=', 'queued')
+    .where('group_key', '=', slot('groupKey'))
+    .where('run_at', '<=', slot('nowIso'))
+    .orderBy('run_at')
+    .orderBy('id')
+    .limit(slot('limit')),
+);
+
+const dueUngrouped = new PreparedQuery<Omit<DueValues, 'groupKey'>, Candidate>((db, slot) =>
+  db
+    .selectFrom('jobs')
+    .select(['id', 'run_at', 'group_key'])
+    .where('status', '=', 'queued')
+    .where('group_key', 'is', null)
+    .where('run_at', '<=', slot('nowIso'))
+    .orderBy('run_at')
+    .orderBy('id')
+    .limit(slot('limit')),
+);
 
 /** Queued jobs due now of one group (or of none), oldest first, straight off `jobs_claim`. */
 async function dueJobs(
@@ -90,21 +125,25 @@ async function dueJobs(
   nowIso: string,
   limit: number,
 ): Promise<Candidate[]> {
-  const inGroup = executor
-    .selectFrom('jobs')
-    .select(['id', 'run_at', 'group_key'])
-    .where('status', '=', 'queued');
-  return (
+  const { rows } =
     groupKey === null
-      ? inGroup.where('group_key', 'is', null)
-      : inGroup.where('group_key', '=', groupKey)
-  )
-    .where('run_at', '<=', nowIso)
-    .orderBy('run_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+      ? await dueUngrouped.execute(executor, { nowIso, limit })
+      : await dueInGroup.execute(executor, { groupKey, nowIso, limit });
+  return rows;
 }
+
+const expiredLeases = new PreparedQuery<
+  { nowIso: string; limit: number },
+  { id: string; locked_until: string | null; group_key: string | null }
+>((db, slot) =>
+  db
+    .selectFrom('jobs')
+    .select(['id', 'locked_until', 'group_key'])
+    .where('status', '=', 'running')
+    .where('locked_until', '<', slot('nowIso'))
+    .orderBy('locked_until')
+    .limit(slot('limit')),
+);
 
 /**
  * Chooses what to claim. Jobs without a group are taken oldest first. A group goes to one
@@ -117,21 +156,17 @@ async function chooseJobs(executor: Executor, request: ClaimRequest): Promise<st
   const nowIso = new Date(request.nowMs).toISOString();
   const { limit, workerId } = request;
 
-  const expired: Candidate[] = await executor
-    .selectFrom('jobs')
-    .select(['id', 'locked_until as run_at', 'group_key'])
-    .where('status', '=', 'running')
-    .where('locked_until', '<', nowIso)
-    .orderBy('locked_until')
-    .limit(limit)
-    .execute()
-    .then((rows) => rows.map((row) => ({ ...row, run_at: row.run_at ?? nowIso })));
+  const { rows: lapsed } = await expiredLeases.execute(executor, { nowIso, limit });
+  const expired: Candidate[] = lapsed.map(({ id, locked_until, group_key }) => ({
+    id,
+    run_at: locked_until ?? nowIso,
+    group_key,
+  }));
   const ungrouped = await dueJobs(executor, null, nowIso, limit);
 
   const groups = await dueGroups(executor, nowIso, limit);
-  const expiredKeys = expired.flatMap((job) => (job.group_key ? [job.group_key] : []));
-  const keys = [...new Set([...groups.map((g) => g.group_key), ...expiredKeys])];
-  const holders = await liveHolders(executor, keys, nowIso);
+  const anyGrouped = groups.length > 0 || expired.some((job) => job.group_key !== null);
+  const holders = anyGrouped ? await liveHolders(executor, nowIso) : new Map<string, never>();
   const othersHold = (key: string) =>
     [...(holders.get(key)?.entries() ?? [])].some(([worker, n]) => worker !== workerId && n > 0);
 

@@ -1,7 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Services } from '../platform/context.js';
 import type { Executor } from '../platform/db/database.js';
-import { BatchLoader } from '../platform/batch-loader.js';
 import { newId } from '../platform/ids.js';
 import {
   enqueueJob,
@@ -270,11 +269,6 @@ export function createDeliveryHandler(
   options: DeliveryHandlerOptions,
 ): JobHandler {
   const db = services.db.kysely;
-  // Attempts that start together read their deliveries in one query.
-  const works = new BatchLoader(async (ids: string[]) => {
-    const rows = await loadDeliveryWork(db, ids);
-    return new Map(rows.map((row) => [row.id, row]));
-  });
   // Attempt records are at-least-once bookkeeping: a record lost with the machine's power
   // only means the attempt is sent again, so their commits need not wait for a disk sync.
   const batcher = new TransactionBatcher((fn) => services.db.relaxedTransaction(fn), {
@@ -284,7 +278,7 @@ export function createDeliveryHandler(
   const decrypt = decryptingOnce((sealed) => services.secrets.decrypt(sealed));
   return async (payload, job, slot) => {
     const { delivery_id } = payload as DeliverPayload;
-    const work = await works.load(delivery_id);
+    const work = await loadDeliveryWork(db, delivery_id);
     if (!work || work.status !== 'pending') return;
     if (work.enabled === 0) {
       await parkDelivery(db, work.id);

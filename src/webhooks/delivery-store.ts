@@ -1,7 +1,11 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../platform/db/database.js';
 import { PreparedQuery } from '../platform/db/prepared.js';
-import type { WebhookAttemptTable, WebhookDeliveryTable } from '../platform/db/schema.js';
+import type {
+  WebhookAttemptTable,
+  WebhookDeliveryTable,
+  WebhookEndpointTable,
+} from '../platform/db/schema.js';
 import { validationError } from '../platform/errors.js';
 import type {
   DeliveryStatus,
@@ -27,9 +31,8 @@ export async function insertDeliveries(
   return inserted.map((row) => row.id);
 }
 
-/** Everything the attempts at these deliveries need, read in one query. */
-export async function loadDeliveryWork(executor: Executor, deliveryIds: string[]) {
-  return executor
+const deliveryWork = new PreparedQuery<{ id: string }, DeliveryWork>((db, slot) =>
+  db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
     .innerJoin('events as ev', 'ev.id', 'd.event_id')
@@ -52,11 +55,41 @@ export async function loadDeliveryWork(executor: Executor, deliveryIds: string[]
       'ev.data as event_data',
       'ev.created_at as event_created_at',
     ])
-    .where('d.id', 'in', deliveryIds)
-    .execute();
+    .where('d.id', '=', slot('id')),
+);
+
+/** Everything an attempt at a delivery needs, read in one query run for every attempt. */
+export async function loadDeliveryWork(
+  executor: Executor,
+  deliveryId: string,
+): Promise<DeliveryWork | undefined> {
+  const { rows } = await deliveryWork.execute(executor, { id: deliveryId });
+  return rows[0];
 }
 
-export type DeliveryWork = Awaited<ReturnType<typeof loadDeliveryWork>>[number];
+/** An attempt's delivery, its endpoint and its event, as loadDeliveryWork reads them. */
+export interface DeliveryWork
+  extends
+    Pick<
+      Selectable<WebhookDeliveryTable>,
+      'id' | 'workspace_id' | 'endpoint_id' | 'status' | 'attempt_count'
+    >,
+    Pick<
+      Selectable<WebhookEndpointTable>,
+      | 'url'
+      | 'kind'
+      | 'enabled'
+      | 'rate_limit_per_second'
+      | 'secret_encrypted'
+      | 'previous_secret_encrypted'
+      | 'previous_secret_expires_at'
+      | 'failing_since'
+    > {
+  event_id: string;
+  event_type: string;
+  event_data: string;
+  event_created_at: string;
+}
 
 export async function findDeliveryRow(
   executor: Executor,
