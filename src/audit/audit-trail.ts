@@ -1,5 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import type { Services } from '../platform/context.js';
+import { addRouteHook, isAuthenticatedRoute, methodsOf } from '../platform/http/route-hooks.js';
 import type { App } from '../platform/http/types.js';
 import { actorOfCredential, recordAudit, requestOrigin, type AuditRecord } from './service.js';
 
@@ -116,13 +117,19 @@ async function recordEntry(
 /**
  * Records successful admin writes before the response leaves, so a client that sees the
  * success can already read the entry. A failed write of the entry is logged and the
- * response still goes out. Callback-style: reads and the public feeds (no rule) pass at
- * the cost of one test.
+ * response still goes out. Callback-style, and given only to authenticated write routes
+ * as they register: reads and the public feeds have no such hook at all.
  */
 export function installAuditTrail(app: App, services: Services): void {
-  app.addHook('onSend', (request, reply, payload, done) => {
+  const record: onSendHookHandler = (request, reply, payload, done) => {
     const rule = auditRuleFor(request);
     if (!rule || !shouldRecord(request, reply)) return done(null, payload);
     recordEntry(services, request, rule, payload).then(() => done(null, payload), done);
+  };
+  app.addHook('onRoute', (route) => {
+    if (!isAuthenticatedRoute(route)) return;
+    if (methodsOf(route).some((method) => WRITE_METHODS.has(method))) {
+      addRouteHook(route, 'onSend', record);
+    }
   });
 }

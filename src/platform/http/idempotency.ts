@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyReply,
+  FastifyRequest,
+  onSendHookHandler,
+  preHandlerHookHandler,
+} from 'fastify';
 import type { Services } from '../context.js';
 import { AppError, validationError } from '../errors.js';
 import { IdempotencyStore, type IdempotencySlot } from './idempotency-store.js';
+import { addRouteHook, isAuthenticatedRoute, methodsOf } from './route-hooks.js';
 import type { App } from './types.js';
 
 declare module 'fastify' {
@@ -127,23 +133,28 @@ async function completeKey(
  * key and request; the same key with another request is a 422; while the first is still
  * running a duplicate gets 409. The claim is taken after validation (preHandler), so a
  * request refused as invalid leaves the key unused, and a 5xx releases it for a retry.
- * The hooks are callback-style: every other request passes each at the cost of one test.
+ * The hooks are callback-style, and only authenticated POST routes have them.
  */
 export function installIdempotency(app: App, services: Pick<Services, 'db' | 'clock' | 'secrets'>) {
   const store = new IdempotencyStore(services.db, services.clock, services.secrets);
   app.decorateRequest('idempotencySlot', null);
 
-  app.addHook('preHandler', (request, reply, done) => {
+  const claim: preHandlerHookHandler = (request, reply, done) => {
     if (!appliesTo(request)) return done();
     claimKey(store, request, reply).then((replied) => {
       if (!replied) done();
     }, done);
-  });
-
-  app.addHook('onSend', (request, reply, payload, done) => {
+  };
+  const complete: onSendHookHandler = (request, reply, payload, done) => {
     const slot = request.idempotencySlot;
     if (!slot) return done(null, payload);
     request.idempotencySlot = null;
     completeKey(store, slot, request, reply, payload).then(() => done(null, payload), done);
+  };
+  // Only a POST with a credential can claim a key; other routes get neither hook.
+  app.addHook('onRoute', (route) => {
+    if (!isAuthenticatedRoute(route) || !methodsOf(route).includes('POST')) return;
+    addRouteHook(route, 'preHandler', claim);
+    addRouteHook(route, 'onSend', complete);
   });
 }

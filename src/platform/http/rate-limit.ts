@@ -1,5 +1,5 @@
 import { isIPv4 } from 'node:net';
-import type { FastifyReply, onRequestHookHandler } from 'fastify';
+import type { FastifyReply, onRequestHookHandler, preParsingHookHandler } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import type { Services } from '../context.js';
 import { AppError } from '../errors.js';
@@ -9,6 +9,7 @@ import {
   type RateLimitPolicy,
   type RateLimiter,
 } from '../rate-limit.js';
+import { addRouteHook, isAuthenticatedRoute } from './route-hooks.js';
 import type { App } from './types.js';
 
 /*
@@ -119,8 +120,8 @@ const isPublicRoute = (url: string) => url.startsWith('/public/');
 /**
  * Per IP on the public feeds (before anything else runs), and per credential on every
  * authenticated route: preParsing runs after the route's own authentication hook and
- * before the body is read, so a throttled client costs no parsing. The per-IP hook is
- * given to the public routes as they register, so no other request pays for a test.
+ * before the body is read, so a throttled client costs no parsing. Each hook is given to
+ * the routes it applies to as they register, so no other request pays for a test.
  */
 export function installRateLimits(
   app: App,
@@ -134,15 +135,13 @@ export function installRateLimits(
   const limitAddress: onRequestHookHandler = (request, reply, done) => {
     enforce(perAddress, `ip:${ipPartition(request.ip)}`, reply, clock, done);
   };
-  app.addHook('onRoute', (route) => {
-    if (!isPublicRoute(route.url)) return;
-    // A new array: the HEAD route Fastify adds copies these options and gets its own.
-    const own = route.onRequest === undefined ? [] : [route.onRequest].flat();
-    route.onRequest = [limitAddress, ...own];
-  });
-  app.addHook('preParsing', (request, reply, payload, done) => {
+  const limitCredential: preParsingHookHandler = (request, reply, payload, done) => {
     if (!request.principal) return done(null, payload);
     const key = `credential:${request.principal.keyId}`;
     enforce(perCredential, key, reply, clock, (error) => done(error, payload));
+  };
+  app.addHook('onRoute', (route) => {
+    if (isPublicRoute(route.url)) addRouteHook(route, 'onRequest', limitAddress, 'first');
+    if (isAuthenticatedRoute(route)) addRouteHook(route, 'preParsing', limitCredential);
   });
 }
