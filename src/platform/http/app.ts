@@ -12,7 +12,7 @@ import { installErrorHandling, sendProblem } from './error-handler.js';
 import { installIdempotency } from './idempotency.js';
 import { installRateLimits } from './rate-limit.js';
 import { redactUrl } from '../redact.js';
-import { lazyChildLogger } from './request-logger.js';
+import { lazyRequestLoggers } from './request-logger.js';
 import { ProblemSchema } from './schemas.js';
 import type { App, RouteDeps } from './types.js';
 
@@ -63,9 +63,8 @@ function routerProblem(url: string, error: Error): AppError {
 export async function createHttpApp(services: Services, options: HttpAppOptions): Promise<App> {
   const registry: RouteInfo[] = [];
   const app = Fastify({
-    loggerInstance: services.log as FastifyBaseLogger,
+    loggerInstance: lazyRequestLoggers(services.log as FastifyBaseLogger),
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
-    childLoggerFactory: lazyChildLogger,
     bodyLimit: services.config.bodyLimitBytes,
     genReqId: () => newId('request'),
     trustProxy: services.config.trustProxy,

@@ -15,12 +15,12 @@ class LazyChildLogger implements FastifyBaseLogger {
   private made: FastifyBaseLogger | undefined;
 
   constructor(
-    private readonly parent: FastifyBaseLogger,
+    protected readonly parent: FastifyBaseLogger,
     private readonly bindings: Bindings,
     private readonly options: ChildLoggerOptions,
   ) {}
 
-  private get logger(): FastifyBaseLogger {
+  protected get logger(): FastifyBaseLogger {
     return (this.made ??= this.parent.child(this.bindings, this.options));
   }
 
@@ -64,11 +64,27 @@ class LazyChildLogger implements FastifyBaseLogger {
   }
 }
 
-/** Fastify's `childLoggerFactory`: request loggers that cost nothing until they log. */
-export function lazyChildLogger(
-  logger: FastifyBaseLogger,
-  bindings: Bindings,
-  options: ChildLoggerOptions,
-): FastifyBaseLogger {
-  return new LazyChildLogger(logger, bindings, options);
+/**
+ * The logger to give Fastify (`loggerInstance`): it logs as `log` does, and its child(),
+ * which Fastify calls for every request, makes a lazy child. Fastify calls child() itself
+ * only with no `childLoggerFactory`; with one, it also checks each request's logger has
+ * every method, building and filtering an array per request.
+ */
+class LazyRequestLoggers extends LazyChildLogger {
+  constructor(log: FastifyBaseLogger) {
+    super(log, {}, {});
+  }
+
+  protected override get logger(): FastifyBaseLogger {
+    return this.parent;
+  }
+
+  override child(bindings: Bindings, options: ChildLoggerOptions = {}): FastifyBaseLogger {
+    return new LazyChildLogger(this.parent, bindings, options);
+  }
+}
+
+/** Request loggers that cost nothing until they log, over the app's logger. */
+export function lazyRequestLoggers(log: FastifyBaseLogger): FastifyBaseLogger {
+  return new LazyRequestLoggers(log);
 }
