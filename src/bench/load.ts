@@ -34,22 +34,40 @@ export function describeFailures(...results: LoadResult[]): string {
 /** Successful responses per second, measured over the timed window only. */
 export const perSecond = (result: LoadResult) => result.ok / result.seconds;
 
-/** Drives `spec` from a worker thread and resolves with what it counted; bounded in time. */
-export function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  // The worker loads compiled JavaScript: the bench runs from dist/ (`npm run bench`).
-  const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: spec });
+/** What one worker drives: every spec warmed up, then their measured windows in turns. */
+export interface LoadPlan {
+  specs: LoadSpec[];
+  turns: number;
+}
 
-  return new Promise<LoadResult>((resolve, reject) => {
-    const limit = setTimeout(
-      () => {
-        void worker.terminate();
-        reject(new Error('load generator overran its time limit'));
-      },
-      spec.warmupMs + spec.durationMs + OVERRUN_MS,
-    );
-    worker.once('message', (result: LoadResult) => {
+/** Drives `spec` from a worker thread and resolves with what it counted; bounded in time. */
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const [result] = await runPlan({ specs: [spec], turns: 1 });
+  return result!;
+}
+
+/**
+ * Drives several specs from one worker: each is warmed up, then their measured windows
+ * are cut into `turns` parts taken alternately, so load that comes and goes from other
+ * work on the machine falls on each alike, with the client's code already warm.
+ */
+export function runLoadsInTurns(specs: LoadSpec[], turns: number): Promise<LoadResult[]> {
+  return runPlan({ specs, turns });
+}
+
+function runPlan(plan: LoadPlan): Promise<LoadResult[]> {
+  // The worker loads compiled JavaScript: the bench runs from dist/ (`npm run bench`).
+  const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: plan });
+  const plannedMs = plan.specs.reduce((sum, spec) => sum + spec.warmupMs + spec.durationMs, 0);
+
+  return new Promise<LoadResult[]>((resolve, reject) => {
+    const limit = setTimeout(() => {
+      void worker.terminate();
+      reject(new Error('load generator overran its time limit'));
+    }, plannedMs + OVERRUN_MS);
+    worker.once('message', (results: LoadResult[]) => {
       clearTimeout(limit);
-      resolve(result);
+      resolve(results);
     });
     worker.once('error', (error) => {
       clearTimeout(limit);
