@@ -59,16 +59,17 @@ class LazyChildLogger implements FastifyBaseLogger {
     this.logger.silent(...args);
   }
 
-  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
-    return this.logger.child(bindings, options);
+  /** Lazy too: Fastify asks the logger it made from ours at start-up for each request's. */
+  child(bindings: Bindings, options: ChildLoggerOptions = {}): FastifyBaseLogger {
+    return new LazyChildLogger(this.logger, bindings, options);
   }
 }
 
 /**
- * The logger to give Fastify (`loggerInstance`): it logs as `log` does, and its child(),
- * which Fastify calls for every request, makes a lazy child. Fastify calls child() itself
- * only with no `childLoggerFactory`; with one, it also checks each request's logger has
- * every method, building and filtering an array per request.
+ * The logger to give Fastify (`loggerInstance`): it logs as `log` does, and its children
+ * are lazy. Fastify makes one child of it at start-up and asks that one for each
+ * request's logger; with a `childLoggerFactory` instead, it would also check every
+ * request's logger for each method, building and filtering an array per request.
  */
 class LazyRequestLoggers extends LazyChildLogger {
   constructor(log: FastifyBaseLogger) {
@@ -77,10 +78,6 @@ class LazyRequestLoggers extends LazyChildLogger {
 
   protected override get logger(): FastifyBaseLogger {
     return this.parent;
-  }
-
-  override child(bindings: Bindings, options: ChildLoggerOptions = {}): FastifyBaseLogger {
-    return new LazyChildLogger(this.parent, bindings, options);
   }
 }
 
