@@ -125,6 +125,21 @@ describe.each(dialects)('rate limits per credential and per IP (%s)', (dialect) 
     expect((await feed('2001:db8:5:6::1')).statusCode).toBe(200);
   });
 
+  it('counts a HEAD of the feed like its GET, and limits no route outside /public by address', async () => {
+    clock.advance(120_000);
+    const remoteAddress = '198.51.100.77';
+    const url = `/public/v1/widgets/${t.widgetId}`;
+    const head = await t.app.inject({ method: 'HEAD', url, remoteAddress });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers.ratelimit).toBe('"public";r=2;t=60');
+    const get = await t.app.inject({ url, remoteAddress });
+    expect(get.headers.ratelimit).toBe('"public";r=1;t=60');
+
+    const health = await t.app.inject({ url: '/healthz', remoteAddress });
+    expect(health.statusCode).toBe(200);
+    expect(health.headers.ratelimit).toBeUndefined();
+  });
+
   it('answers a feed preflight without counting it', async () => {
     clock.advance(120_000);
     for (let i = 0; i < 5; i++) {
