@@ -8,7 +8,7 @@ import type { Job } from './jobs.js';
  * limit: it runs `limit` at once and keeps the rest ready, so a busy endpoint's next
  * attempt starts the moment one ends, without a claim in between.
  */
-export const GROUP_PREFETCH_PER_SLOT = 8;
+export const GROUP_PREFETCH_PER_SLOT = 16;
 
 /** Any 64-bit number no other feature uses: PostgreSQL claims take this lock in turn. */
 const CLAIM_LOCK_KEY = 7_411_392_001;
@@ -21,6 +21,12 @@ export interface ClaimRequest {
   limit: number;
   /** Most of those that may be held ahead, beyond their group's free slots. */
   prefetchLimit: number;
+  /**
+   * Per group, the jobs this worker holds that still take a slot: ready or running. A job
+   * whose response is in and that is only being recorded no longer counts, though its row
+   * stays claimed until the record commits.
+   */
+  heldInGroups: ReadonlyMap<string, number>;
 }
 
 interface Candidate {
@@ -178,7 +184,7 @@ async function chooseJobs(executor: Executor, request: ClaimRequest): Promise<st
   const ahead: Candidate[] = [];
   for (const group of groups) {
     if (othersHold(group.group_key)) continue;
-    const mine = holders.get(group.group_key)?.get(workerId) ?? 0;
+    const mine = request.heldInGroups.get(group.group_key) ?? 0;
     const free = Math.max(0, group.group_limit - mine);
     const room = group.group_limit * GROUP_PREFETCH_PER_SLOT - mine;
     if (room <= 0) continue;

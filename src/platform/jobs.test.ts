@@ -296,6 +296,33 @@ describe.each(dialects)('job queue (%s)', (dialect) => {
     expect(order).toEqual(['start 0', 'start 1', 'end 0']);
   });
 
+  it('keeps claiming a group past the prefetch while released jobs are still recording', async () => {
+    // Jobs whose slot is released but whose record has not committed keep their rows
+    // claimed; they must not count against what the worker may claim ahead.
+    const group = { key: 'recording', limit: 1 };
+    const total = GROUP_PREFETCH_PER_SLOT + 4;
+    for (let n = 0; n < total; n++) {
+      await enqueueJob(first.kysely, clock, 'record', { n }, undefined, group);
+    }
+    let commit: () => void = () => {};
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    let started = 0;
+    const queue = new JobQueue(first, clock, log, options);
+    queue.register('record', async (_payload, _job, slot) => {
+      started += 1;
+      slot.release();
+      await committed;
+    });
+
+    queue.start();
+    const deadline = Date.now() + 5_000;
+    while (started < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(started).toBe(total);
+    commit();
+    await queue.stop();
+    expect(await first.kysely.selectFrom('jobs').select('id').execute()).toEqual([]);
+  });
+
   it('wakes the running loop as soon as work is enqueued', async () => {
     const queue = new JobQueue(first, { nowMs: () => Date.now() }, log, {
       ...options,

@@ -131,7 +131,7 @@ export async function rescheduleJobIn(
 }
 
 /** Claimed jobs a worker holds (running or ready) per slot of its concurrency. */
-const HELD_PER_SLOT = 8;
+const HELD_PER_SLOT = 16;
 
 /**
  * The durable job table worker. A claim takes a batch of due jobs for this worker (see
@@ -221,9 +221,19 @@ export class JobQueue {
       leaseMs: this.options.leaseMs,
       limit,
       prefetchLimit: Math.max(0, budget / 2 - this.held()),
+      heldInGroups: this.heldInGroups(),
     });
     this.ready.push(...jobs);
     return jobs.length;
+  }
+
+  /** Per group, the jobs here that take or wait for one of its slots. */
+  private heldInGroups(): Map<string, number> {
+    const held = new Map(this.runningInGroup);
+    for (const { group_key: key } of this.ready) {
+      if (key !== null) held.set(key, (held.get(key) ?? 0) + 1);
+    }
+    return held;
   }
 
   private async runLoop(): Promise<void> {

@@ -41,7 +41,7 @@ export const DELIVER_JOB = 'webhook.deliver';
  * Attempt records wait this long for others to share their commit. Nothing waits on them
  * but the job's own end: the endpoint's slot is free as soon as the response is in.
  */
-export const RECORD_COLLECT_MS = 5;
+export const RECORD_COLLECT_MS = 20;
 export const USER_AGENT = 'ShowTrust-Webhooks/1';
 
 interface DeliverPayload {
