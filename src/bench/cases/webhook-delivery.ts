@@ -15,12 +15,12 @@ import { makeTempDir } from '../instances.js';
 import type { ReceiverCommand, ReceiverMessage } from './webhook-receiver-worker.js';
 
 /** Events committed in one burst for the throughput phase. */
-const BURST_EVENTS = 2_000;
+const BURST_EVENTS = 4_000;
 /**
  * Deliveries each side makes before its measured burst, not counted: compiled code and
  * prepared statements, kept-alive sockets, a database that has been written to before.
  */
-const WARMUP_EVENTS = 500;
+const WARMUP_EVENTS = 2_000;
 /** The steady rate of the latency phase, and the aims the issue sets at it. */
 export const LATENCY_RATE_PER_SECOND = 200;
 export const THROUGHPUT_AIM_RATIO = 0.5;
