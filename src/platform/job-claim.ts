@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db, Executor } from './db/database.js';
 import { PreparedQuery } from './db/prepared.js';
 import type { Job } from './jobs.js';
@@ -203,39 +203,70 @@ function oldestFirst(jobs: Candidate[]): Candidate[] {
   return jobs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
+type LockValues = {
+  /** The chosen ids: a JSON array on SQLite, an array on PostgreSQL. */
+  ids: string | string[];
+  workerId: string;
+  nowIso: string;
+  lockedUntil: string;
+};
+
+/** `id` is one of the chosen, given as one value so the statement's shape never changes. */
+const chosenIds: Record<Db['dialect'], (ids: never) => RawBuilder<SqlBool>> = {
+  sqlite: (ids) => sql<SqlBool>`id in (select value from json_each(${ids}))`,
+  postgres: (ids) => sql<SqlBool>`id = any(${ids}::text[])`,
+};
+
+function lockStatement(dialect: Db['dialect']) {
+  return new PreparedQuery<LockValues, Job>((db, slot) => {
+    const heldByOthers = db
+      .selectFrom('jobs as o')
+      .select('o.group_key')
+      .where('o.status', '=', 'running')
+      .where('o.locked_until', '>=', slot('nowIso'))
+      .where('o.locked_by', '<>', slot('workerId'))
+      .where('o.group_key', 'is not', null);
+    return db
+      .updateTable('jobs')
+      .set((eb) => ({
+        status: 'running',
+        locked_by: slot('workerId'),
+        locked_until: slot('lockedUntil'),
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where(chosenIds[dialect](slot('ids')))
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'queued'),
+          eb.and([eb('status', '=', 'running'), eb('locked_until', '<', slot('nowIso'))]),
+        ]),
+      )
+      .where((eb) => eb.or([eb('group_key', 'is', null), eb('group_key', 'not in', heldByOthers)]))
+      .returningAll();
+  });
+}
+
+const lockStatements = { sqlite: lockStatement('sqlite'), postgres: lockStatement('postgres') };
+
 /**
  * Marks the chosen jobs as this worker's, each only if it is still free to take and its
  * group is held by no other worker. The groups other workers hold are read once for the
  * whole statement (an uncorrelated subquery), not once per chosen job.
  */
-async function lockJobs(executor: Executor, ids: string[], request: ClaimRequest): Promise<Job[]> {
+async function lockJobs(
+  executor: Executor,
+  dialect: Db['dialect'],
+  ids: string[],
+  request: ClaimRequest,
+): Promise<Job[]> {
   if (ids.length === 0) return [];
-  const nowIso = new Date(request.nowMs).toISOString();
-  const heldByOthers = executor
-    .selectFrom('jobs as o')
-    .select('o.group_key')
-    .where('o.status', '=', 'running')
-    .where('o.locked_until', '>=', nowIso)
-    .where('o.locked_by', '<>', request.workerId)
-    .where('o.group_key', 'is not', null);
-  return executor
-    .updateTable('jobs')
-    .set((eb) => ({
-      status: 'running',
-      locked_by: request.workerId,
-      locked_until: new Date(request.nowMs + request.leaseMs).toISOString(),
-      attempts: eb('attempts', '+', 1),
-    }))
-    .where('id', 'in', ids)
-    .where((eb) =>
-      eb.or([
-        eb('status', '=', 'queued'),
-        eb.and([eb('status', '=', 'running'), eb('locked_until', '<', nowIso)]),
-      ]),
-    )
-    .where((eb) => eb.or([eb('group_key', 'is', null), eb('group_key', 'not in', heldByOthers)]))
-    .returningAll()
-    .execute();
+  const { rows } = await lockStatements[dialect].execute(executor, {
+    ids: dialect === 'sqlite' ? JSON.stringify(ids) : ids,
+    workerId: request.workerId,
+    nowIso: new Date(request.nowMs).toISOString(),
+    lockedUntil: new Date(request.nowMs + request.leaseMs).toISOString(),
+  });
+  return rows;
 }
 
 /**
@@ -249,11 +280,11 @@ export async function claimJobs(db: Db, request: ClaimRequest): Promise<Job[]> {
   if (db.dialect === 'sqlite') {
     const ids = await chooseJobs(db.kysely, request);
     if (ids.length === 0) return [];
-    return db.relaxedStatements((conn) => lockJobs(conn, ids, request));
+    return db.relaxedStatements((conn) => lockJobs(conn, db.dialect, ids, request));
   }
   return db.relaxedTransaction(async (trx) => {
     await sql`select pg_advisory_xact_lock(${CLAIM_LOCK_KEY})`.execute(trx);
-    return lockJobs(trx, await chooseJobs(trx, request), request);
+    return lockJobs(trx, db.dialect, await chooseJobs(trx, request), request);
   });
 }
 
