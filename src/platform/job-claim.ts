@@ -27,6 +27,12 @@ export interface ClaimRequest {
    * stays claimed until the record commits.
    */
   heldInGroups: ReadonlyMap<string, number>;
+  /**
+   * Ids of the jobs this worker holds, ready or started. Their leases may run out while they
+   * wait (a slow endpoint's queue), but they are this worker's to run or renew, never to
+   * claim again: a second claim would run them twice.
+   */
+  holding: ReadonlySet<string>;
 }
 
 interface Candidate {
@@ -162,12 +168,14 @@ async function chooseJobs(executor: Executor, request: ClaimRequest): Promise<st
   const nowIso = new Date(request.nowMs).toISOString();
   const { limit, workerId } = request;
 
-  const { rows: lapsed } = await expiredLeases.execute(executor, { nowIso, limit });
-  const expired: Candidate[] = lapsed.map(({ id, locked_until, group_key }) => ({
-    id,
-    run_at: locked_until ?? nowIso,
-    group_key,
-  }));
+  const { holding } = request;
+  const { rows: lapsed } = await expiredLeases.execute(executor, {
+    nowIso,
+    limit: limit + holding.size,
+  });
+  const expired: Candidate[] = lapsed
+    .filter((job) => !holding.has(job.id))
+    .map(({ id, locked_until, group_key }) => ({ id, run_at: locked_until ?? nowIso, group_key }));
   const ungrouped = await dueJobs(executor, null, nowIso, limit);
 
   const groups = await dueGroups(executor, nowIso, limit);

@@ -323,6 +323,63 @@ describe.each(dialects)('job queue (%s)', (dialect) => {
     expect(await first.kysely.selectFrom('jobs').select('id').execute()).toEqual([]);
   });
 
+  it('never claims again the jobs it holds ready, even once their leases run out', async () => {
+    // A slow endpoint's queue: the jobs waiting behind a long attempt outlive their lease.
+    const group = { key: 'lapsing', limit: 1 };
+    for (let n = 0; n < 4; n++) {
+      await enqueueJob(first.kysely, clock, 'lapse', { n }, undefined, group);
+    }
+    const runs: number[] = [];
+    const queue = new JobQueue(first, clock, log, { ...options, leaseMs: 1_000 });
+    queue.register('lapse', async (payload) => {
+      const { n } = payload as { n: number };
+      runs.push(n);
+      if (n !== 0) return;
+      clock.advance(5_000);
+      await new Promise((r) => setTimeout(r, 100)); // the loop claims several times meanwhile
+    });
+
+    queue.start();
+    const deadline = Date.now() + 5_000;
+    const left = () => first.kysely.selectFrom('jobs').select('id').execute();
+    while ((await left()).length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Time for any second copy held ready to start before the queue stops.
+    await new Promise((r) => setTimeout(r, 200));
+    await queue.stop();
+    expect(runs.sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
+    expect(await left()).toEqual([]);
+  });
+
+  it('runs each job of a slow group once when its queue outlasts the lease', async () => {
+    // Real time: twelve 150 ms attempts one at a time, each then recorded for 20 ms, with
+    // a 400 ms lease, so the last ones wait in `ready` long past it while the loop claims.
+    const realClock = { nowMs: () => Date.now() };
+    const group = { key: 'slow-queue', limit: 1 };
+    for (let n = 0; n < 12; n++) {
+      await enqueueJob(first.kysely, realClock, 'slow-queue', { n }, undefined, group);
+    }
+    const runs: number[] = [];
+    const queue = new JobQueue(first, realClock, log, { ...options, leaseMs: 400 });
+    queue.register('slow-queue', async (payload, _job, slot) => {
+      runs.push((payload as { n: number }).n);
+      await new Promise((r) => setTimeout(r, 150));
+      slot.release();
+      await new Promise((r) => setTimeout(r, 20));
+    });
+
+    queue.start();
+    const deadline = Date.now() + 8_000;
+    const left = () => first.kysely.selectFrom('jobs').select('id').execute();
+    while ((await left()).length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 250));
+    await queue.stop();
+    expect(runs.sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
+  });
+
   it('wakes the running loop as soon as work is enqueued', async () => {
     const queue = new JobQueue(first, { nowMs: () => Date.now() }, log, {
       ...options,

@@ -144,6 +144,8 @@ export class JobQueue {
   private readonly workerId = `wrk_${randomBytes(6).toString('hex')}`;
   /** Every started job until it has settled, recording included: what stop() drains. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Ids of the started jobs in inFlight. */
+  private readonly startedIds = new Set<string>();
   /** Started jobs that have not released their slot: what the concurrency counts. */
   private active = 0;
   /** Claimed and not started, oldest first. */
@@ -222,6 +224,7 @@ export class JobQueue {
       limit,
       prefetchLimit: Math.max(0, budget / 2 - this.held()),
       heldInGroups: this.heldInGroups(),
+      holding: new Set([...this.startedIds, ...this.ready.map((job) => job.id)]),
     });
     this.ready.push(...jobs);
     return jobs.length;
@@ -284,8 +287,10 @@ export class JobQueue {
     };
     const work = this.execute(job, { release });
     this.inFlight.add(work);
+    this.startedIds.add(job.id);
     void work.finally(() => {
       this.inFlight.delete(work);
+      this.startedIds.delete(job.id);
       release();
     });
   }
